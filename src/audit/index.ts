@@ -1,0 +1,12 @@
+export { appendAudit } from './append.js';
+export type { AuditInput } from './append.js';
+export { verifyAudit } from './verify.js';
+export type { AuditVerifyResult } from './verify.js';
+export { tailAudit } from './tail.js';
+export type { AuditEntry } from './entry.js';
+export { AUDIT_EVENTS, isAuditEvent } from './events.js';
+export type { AuditEvent } from './events.js';
+export { redactDetail, isSecretName, REDACTED } from './redact.js';
+export { canonicalJson } from './canonical.js';
+export type { JsonObject, JsonValue } from './canonical.js';
+export { GENESIS_HASH, entryHash } from './hash.js';

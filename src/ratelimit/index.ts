@@ -1,0 +1,13 @@
+export type { RuleParams, TakeResult, RateLimitStore, RateLimitBackendStatus } from './types.js';
+export { DEFAULT_RULES, validateRule, validateRuleName, capacityOf } from './rules.js';
+export { takeFromBucket, checkCost } from './bucket.js';
+export type { BucketState } from './bucket.js';
+export { MemoryRateLimitStore } from './memory-store.js';
+export { RedisRateLimitStore } from './redis-store.js';
+export type { RedisRateLimitStoreOptions } from './redis-store.js';
+export { FallbackRateLimitStore } from './fallback-store.js';
+export type { FallbackRateLimitStoreOptions } from './fallback-store.js';
+export { createRedisClient, waitForRedis, closeRedisClient } from './redis-client.js';
+export type { RedisClientOptions } from './redis-client.js';
+export { RateLimiter } from './limiter.js';
+export type { RateLimitDecision, RateLimiterStats, RateLimiterOptions } from './limiter.js';

@@ -1,0 +1,45 @@
+import { UsageError } from '../errors.js';
+import type { RuleParams } from './types.js';
+
+/** The rules every deployment starts with; stored rules and run-time changes override them by name. */
+export const DEFAULT_RULES = {
+  default: { requests: 100, windowSeconds: 60 },
+  predict: { requests: 30, windowSeconds: 60, burst: 10 },
+  health: { requests: 200, windowSeconds: 60 },
+  metrics: { requests: 60, windowSeconds: 60 },
+  train: { requests: 5, windowSeconds: 300 },
+  admin: { requests: 10, windowSeconds: 60 },
+} as const satisfies Record<string, RuleParams>;
+
+const RULE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+// Upper bounds only keep arithmetic sane (token counts and milliseconds stay exact doubles).
+const MAX_REQUESTS = 1_000_000_000;
+const MAX_WINDOW_SECONDS = 366 * 24 * 3600;
+
+function checkInt(field: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`${field} must be a whole number from 1 to ${max}`, { field, value });
+  }
+  return value;
+}
+
+/** Rule names are used inside storage keys, so they are kept to a safe alphabet. */
+export function validateRuleName(name: string): string {
+  if (typeof name !== 'string' || !RULE_NAME.test(name)) {
+    throw new UsageError('A rate-limit rule name must be 1-64 characters of A-Z a-z 0-9 _ . : -', { field: 'key', value: name });
+  }
+  return name;
+}
+
+/** Checks a rule and returns it normalized (`burst` absent when it equals the default). Throws UsageError naming the field. */
+export function validateRule(rule: { requests: unknown; windowSeconds: unknown; burst?: unknown }): RuleParams {
+  const requests = checkInt('requests', rule.requests, MAX_REQUESTS);
+  const windowSeconds = checkInt('windowSeconds', rule.windowSeconds, MAX_WINDOW_SECONDS);
+  if (rule.burst === undefined || rule.burst === null) return { requests, windowSeconds };
+  return { requests, windowSeconds, burst: checkInt('burst', rule.burst, MAX_REQUESTS) };
+}
+
+/** The most tokens a bucket holds. */
+export function capacityOf(rule: RuleParams): number {
+  return rule.burst ?? rule.requests;
+}

@@ -1,0 +1,14 @@
+export { openStore } from './store.js';
+export type { Store, StoreDialect, OpenStoreOptions } from './store.js';
+export { StoreError } from './errors.js';
+export type { StoreErrorCode } from './errors.js';
+export { parseDatabaseUrl, redactUrl } from './url.js';
+export type { DatabaseTarget } from './url.js';
+export { MIGRATIONS } from './migrations.js';
+export { runExclusive } from './exclusive.js';
+export { apiKeys } from './api-keys.js';
+export type { ApiKeyInfo } from './api-keys.js';
+export { rateLimitRules } from './rate-limit-rules.js';
+export type { RateLimitRuleRecord, RateLimitRuleInput } from './rate-limit-rules.js';
+export { API_KEY_PREFIX, generateApiKey, hashApiKey } from './keys.js';
+export type { Database, ApiKeyRole, AuditLogRow } from './schema.js';
