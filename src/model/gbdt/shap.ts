@@ -1,0 +1,147 @@
+import type { Tree } from './tree.js';
+import { goesRight, treeDepth } from './tree.js';
+
+/**
+ * Exact path-dependent TreeSHAP (Lundberg, Erion & Lee 2018, Algorithm 2): Shapley values of
+ * one row in polynomial time, where "feature unknown" means averaging the subtrees by node cover.
+ * Child weights are cover(child) / (cover(left) + cover(right)), so bias + Σ values equals the
+ * margin exactly even if a stored parent cover disagrees with its children.
+ */
+export interface Explanation {
+  /** Expected margin: base score plus every tree's cover-weighted mean leaf value. */
+  bias: number;
+  values: Float64Array;
+}
+
+/**
+ * Explains the margin of one row (`binRow[f]` is feature f's bin) over a forest.
+ * @example
+ * const { bias, values } = treeShap(trees, baseScore, binRow, nFeatures);
+ * // bias + Σ values === baseScore + Σ tree leaf values for this row (to rounding)
+ */
+export function treeShap(trees: Tree[], baseScore: number, binRow: Uint8Array, nFeatures: number): Explanation {
+  const values = new Float64Array(nFeatures);
+  let bias = baseScore;
+  const maxDepth = trees.reduce((d, t) => Math.max(d, treeDepth(t)), 0);
+  const path = new PathArrays(((maxDepth + 2) * (maxDepth + 3)) / 2);
+  for (const t of trees) {
+    bias += expectedValue(t, 0);
+    recurse(t, binRow, values, path, 0, 0, 0, 1, 1, -1);
+  }
+  return { bias, values };
+}
+
+/** Cover-weighted mean leaf value of the subtree at `node`. */
+export function expectedValue(t: Tree, node: number): number {
+  if (t.feature[node] < 0) return t.value[node];
+  const l = t.left[node];
+  const r = t.right[node];
+  const cl = t.cover[l];
+  const cr = t.cover[r];
+  return (cl * expectedValue(t, l) + cr * expectedValue(t, r)) / (cl + cr);
+}
+
+/** The "unique path" of Algorithm 2 as parallel arrays; each recursion level owns a slice. */
+class PathArrays {
+  feature: Int32Array;
+  zero: Float64Array;
+  one: Float64Array;
+  pweight: Float64Array;
+  constructor(n: number) {
+    this.feature = new Int32Array(n);
+    this.zero = new Float64Array(n);
+    this.one = new Float64Array(n);
+    this.pweight = new Float64Array(n);
+  }
+  copy(from: number, to: number, n: number): void {
+    this.feature.copyWithin(to, from, from + n);
+    this.zero.copyWithin(to, from, from + n);
+    this.one.copyWithin(to, from, from + n);
+    this.pweight.copyWithin(to, from, from + n);
+  }
+}
+
+function extend(p: PathArrays, s: number, depth: number, zero: number, one: number, feature: number): void {
+  p.feature[s + depth] = feature;
+  p.zero[s + depth] = zero;
+  p.one[s + depth] = one;
+  p.pweight[s + depth] = depth === 0 ? 1 : 0;
+  for (let i = depth - 1; i >= 0; i--) {
+    p.pweight[s + i + 1] += (one * p.pweight[s + i] * (i + 1)) / (depth + 1);
+    p.pweight[s + i] = (zero * p.pweight[s + i] * (depth - i)) / (depth + 1);
+  }
+}
+
+function unwind(p: PathArrays, s: number, depth: number, at: number): void {
+  const one = p.one[s + at];
+  const zero = p.zero[s + at];
+  let next = p.pweight[s + depth];
+  for (let i = depth - 1; i >= 0; i--) {
+    if (one !== 0) {
+      const tmp = p.pweight[s + i];
+      p.pweight[s + i] = (next * (depth + 1)) / ((i + 1) * one);
+      next = tmp - (p.pweight[s + i] * zero * (depth - i)) / (depth + 1);
+    } else {
+      p.pweight[s + i] = (p.pweight[s + i] * (depth + 1)) / (zero * (depth - i));
+    }
+  }
+  for (let i = at; i < depth; i++) {
+    p.feature[s + i] = p.feature[s + i + 1];
+    p.zero[s + i] = p.zero[s + i + 1];
+    p.one[s + i] = p.one[s + i + 1];
+  }
+}
+
+function unwoundSum(p: PathArrays, s: number, depth: number, at: number): number {
+  const one = p.one[s + at];
+  const zero = p.zero[s + at];
+  let next = p.pweight[s + depth];
+  let total = 0;
+  for (let i = depth - 1; i >= 0; i--) {
+    if (one !== 0) {
+      const tmp = (next * (depth + 1)) / ((i + 1) * one);
+      total += tmp;
+      next = p.pweight[s + i] - (tmp * zero * (depth - i)) / (depth + 1);
+    } else if (zero !== 0) {
+      total += (p.pweight[s + i] / zero) * ((depth + 1) / (depth - i));
+    }
+  }
+  return total;
+}
+
+/**
+ * Each recursion level works on its own slice of the shared path arrays, starting right after
+ * the parent's, so the parent's path is intact when its second child runs.
+ */
+function recurse(t: Tree, row: Uint8Array, phi: Float64Array, p: PathArrays, node: number, parentStart: number, depth: number, zero: number, one: number, feature: number): void {
+  const s = parentStart + depth + 1;
+  p.copy(parentStart, s, depth + 1);
+  extend(p, s, depth, zero, one, feature);
+  const f = t.feature[node];
+  if (f < 0) {
+    const v = t.value[node];
+    for (let i = 1; i <= depth; i++) {
+      const w = unwoundSum(p, s, depth, i);
+      phi[p.feature[s + i]] += w * (p.one[s + i] - p.zero[s + i]) * v;
+    }
+    return;
+  }
+  const right = goesRight(t, node, row[f]);
+  const hot = right ? t.right[node] : t.left[node];
+  const cold = right ? t.left[node] : t.right[node];
+  const total = t.cover[hot] + t.cover[cold];
+  let inZero = 1;
+  let inOne = 1;
+  let d = depth;
+  let at = 0;
+  while (at <= d && p.feature[s + at] !== f) at++;
+  if (at <= d) {
+    // The feature was split on higher up: undo that step so it counts once, with both fractions combined.
+    inZero = p.zero[s + at];
+    inOne = p.one[s + at];
+    unwind(p, s, d, at);
+    d--;
+  }
+  recurse(t, row, phi, p, hot, s, d + 1, (t.cover[hot] / total) * inZero, inOne, f);
+  recurse(t, row, phi, p, cold, s, d + 1, (t.cover[cold] / total) * inZero, 0, f);
+}
