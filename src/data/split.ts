@@ -52,8 +52,9 @@ export async function readSplitFile(path: string): Promise<Map<string, 'train' |
   }
   const out = new Map<string, 'train' | 'test'>();
   for await (const batch of reader.batches) {
-    for (let i = 0; i < batch.records.length; i++) {
-      const [rawId, rawSplit] = batch.records[i];
+    for (let i = 0; i < batch.length; i++) {
+      const rawId = batch.field(i, 0);
+      const rawSplit = batch.field(i, 1);
       const id = rawId.trim();
       const split = rawSplit.trim().toLowerCase();
       if (split !== 'train' && split !== 'test') {

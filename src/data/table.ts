@@ -76,14 +76,12 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   let lines: Int32Array = new Int32Array(1024);
   let n = 0;
   for await (const batch of reader.batches) {
-    const { records } = batch;
-    for (let r = 0; r < records.length; r++) {
-      const rec = records[r];
+    for (let r = 0; r < batch.length; r++) {
       lines = Grow.i32(lines, n);
       lines[n] = batch.lines[r];
       for (let j = 0; j < columns.length; j++) {
         const col = columns[j];
-        const raw = rec[j];
+        const raw = batch.field(r, j);
         if (col.strings) col.strings.push(raw);
         col.numbers = Grow.f64(col.numbers, n);
         if (col.numeric) {

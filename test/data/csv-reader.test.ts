@@ -6,7 +6,7 @@ import { tempDir } from '../support/tmp.js';
 const tmp = tempDir();
 
 async function readAll(path: string, chunkBytes?: number) {
-  const r = await openCsv(path, { chunkBytes, batchSize: 3 });
+  const r = await openCsv(path, { chunkBytes });
   const records: string[][] = [];
   const lines: number[] = [];
   for await (const b of r.batches) {

@@ -1,0 +1,69 @@
+import { ModelFileError } from '../errors.js';
+import { loadArtifact, modelVersion, type ModelArtifact } from './artifact.js';
+import { featureSpecs } from './dataset.js';
+import { RecordEncoder } from './record.js';
+import { restoreModel } from './restore.js';
+import { sigmoid, type FittedModel } from './types.js';
+
+export interface TopFactor {
+  feature: string;
+  /** The input value as the model read it: a number, a category, or null when missing/unknown. */
+  value: number | string | null;
+  /** Signed contribution to the log-odds of churn; positive pushes towards churn. */
+  contribution: number;
+}
+
+/**
+ * A loaded model ready to score: the artifact (schema, threshold, metadata), the fitted model,
+ * and the encoder that turns records into the model's input rows.
+ */
+export class ChurnModel {
+  readonly encoder: RecordEncoder;
+  readonly version: string;
+
+  constructor(
+    readonly artifact: ModelArtifact,
+    readonly fitted: FittedModel,
+  ) {
+    this.encoder = new RecordEncoder(featureSpecs(artifact.schema));
+    if (fitted.nFeatures !== this.encoder.width) {
+      throw new ModelFileError('MODEL_CORRUPTED', `model expects ${fitted.nFeatures} features but the schema lists ${this.encoder.width}`);
+    }
+    this.version = modelVersion(artifact);
+  }
+
+  static fromArtifact(artifact: ModelArtifact): ChurnModel {
+    return new ChurnModel(artifact, restoreModel(artifact.model));
+  }
+
+  static async load(path: string): Promise<ChurnModel> {
+    return ChurnModel.fromArtifact(await loadArtifact(path));
+  }
+
+  get threshold(): number {
+    return this.artifact.threshold.value;
+  }
+
+  get width(): number {
+    return this.encoder.width;
+  }
+
+  /** Probabilities of churn for encoded rows (row-major, nRows x width). */
+  predictProba(rows: Float64Array, nRows: number, out: Float64Array): void {
+    this.fitted.predictMargins(rows, nRows, out);
+    for (let i = 0; i < nRows; i++) out[i] = sigmoid(out[i]);
+  }
+
+  /** The k features that moved this row's log-odds the most, largest first. */
+  explain(row: Float64Array, k: number): TopFactor[] {
+    const { values } = this.fitted.contributions(row);
+    const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]) || a - b);
+    return order.slice(0, k).map((j) => ({ feature: this.encoder.features[j].name, value: this.displayValue(j, row[j]), contribution: values[j] }));
+  }
+
+  private displayValue(j: number, v: number): number | string | null {
+    if (Number.isNaN(v)) return null;
+    const f = this.encoder.features[j];
+    return f.kind === 'categorical' ? (f.levels?.[v] ?? null) : v;
+  }
+}
