@@ -1,6 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { DataError } from '../errors.js';
 import { CsvScanner, type CsvBatch } from './csv-scanner.js';
 
@@ -54,10 +53,10 @@ export function openCsvStream(stream: Readable, name: string, options: Omit<CsvR
 
 async function readCsv(stream: Readable, path: string, totalBytes: number, options: CsvReadOptions): Promise<CsvReader> {
   const maxRecordBytes = options.maxRecordBytes ?? 16 * 1024 * 1024;
-  const decoder = new StringDecoder('utf8');
   const scanner = new CsvScanner(path);
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let tail = '';
+  // Unscanned bytes: the tail of the last chunk (an unfinished record) joined to the next one.
+  let tail: Uint8Array = new Uint8Array(0);
   let bytesRead = 0;
   let eof = false;
   let first = true;
@@ -65,17 +64,16 @@ async function readCsv(stream: Readable, path: string, totalBytes: number, optio
   async function fill(): Promise<void> {
     const next = await chunks.next();
     if (next.done) {
-      tail += decoder.end();
       eof = true;
       return;
     }
-    bytesRead += next.value.length;
-    let text = decoder.write(next.value);
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let chunk: Uint8Array = next.value;
+    bytesRead += chunk.length;
+    if (first && chunk.length > 0) {
       first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
-    tail += text;
+    tail = tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
     options.onProgress?.(bytesRead, totalBytes);
   }
 
@@ -92,7 +90,7 @@ async function readCsv(stream: Readable, path: string, totalBytes: number, optio
       const { batch, consumed } = scanner.scan(tail, 0, eof);
       if (batch.length === 1) {
         header = batch.record(0).map((h) => h.trim());
-        tail = tail.slice(consumed);
+        tail = tail.subarray(consumed);
       } else if (eof) {
         throw new DataError('EMPTY_FILE', `${path}: the file is empty (no header row)`, { file: path });
       } else checkLength();
@@ -104,7 +102,7 @@ async function readCsv(stream: Readable, path: string, totalBytes: number, optio
         for (;;) {
           if (tail.length > 0) {
             const { batch, consumed } = scanner.scan(tail, width, eof);
-            tail = tail.slice(consumed);
+            tail = tail.subarray(consumed);
             if (batch.length > 0) yield batch;
           }
           if (eof) return;

@@ -26,22 +26,23 @@ export function parseNumericCell(s: string): number | undefined {
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const latin1 = new TextDecoder('latin1');
 
 /**
- * `parseNumericCell` for text[start, end) without cutting a string out first: the scoring hot
- * path. Plain decimals of up to 15 digits are read digit by digit; the result equals Number()'s
- * because both the digits and the power of ten are exact doubles and one division rounds once.
- * Anything else (exponents, long mantissas) goes through parseNumericCell.
+ * `parseNumericCell` for the UTF-8 bytes [start, end) without making a string first: the
+ * scoring hot path. Plain decimals of up to 15 digits are read digit by digit; the result equals
+ * Number()'s because both the digits and the power of ten are exact doubles and one division
+ * rounds once. Anything else (exponents, long mantissas, odd bytes) goes through parseNumericCell.
  */
-export function parseNumberIn(text: string, start: number, end: number): number | undefined {
+export function parseNumberBytes(b: Uint8Array, start: number, end: number): number | undefined {
   let s = start;
   let e = end;
-  while (s < e && text.charCodeAt(s) === 32) s++;
-  while (e > s && text.charCodeAt(e - 1) === 32) e--;
+  while (s < e && b[s] === 32) s++;
+  while (e > s && b[e - 1] === 32) e--;
   if (s === e) return Number.NaN;
   let i = s;
   let neg = false;
-  const c0 = text.charCodeAt(i);
+  const c0 = b[i];
   if (c0 === 45 || c0 === 43) {
     neg = c0 === 45;
     i++;
@@ -51,15 +52,15 @@ export function parseNumberIn(text: string, start: number, end: number): number 
   let frac = 0;
   let dot = false;
   for (; i < e; i++) {
-    const c = text.charCodeAt(i);
+    const c = b[i];
     if (c >= 48 && c <= 57) {
       mant = mant * 10 + (c - 48);
       digits++;
       if (dot) frac++;
     } else if (c === 46 && !dot) dot = true;
-    else return parseNumericCell(text.slice(start, end));
+    else return parseNumericCell(latin1.decode(b.subarray(start, end)));
   }
-  if (digits === 0 || digits > 15) return parseNumericCell(text.slice(start, end));
+  if (digits === 0 || digits > 15) return parseNumericCell(latin1.decode(b.subarray(start, end)));
   const v = frac === 0 ? mant : mant / POW10[frac];
   return neg ? -v : v;
 }

@@ -1,6 +1,6 @@
 import { DataError, RecordError } from '../errors.js';
 import type { CsvBatch } from '../data/csv-scanner.js';
-import { isBlank, parseNumberIn, parseNumericCell } from '../data/values.js';
+import { isBlank, parseNumberBytes, parseNumericCell } from '../data/values.js';
 import type { FeatureSpec } from './types.js';
 
 /**
@@ -10,14 +10,25 @@ import type { FeatureSpec } from './types.js';
  */
 export class RecordEncoder {
   private readonly levelIndex: (Map<string, number> | null)[];
-  /** Levels of categorical features small enough to match in place, without making a string. */
-  private readonly smallLevels: (string[] | null)[];
+  /**
+   * UTF-8 bytes of the levels of small categorical features, grouped by byte length
+   * (byLength[len] = level indexes), so a CSV cell is matched in place without making a string.
+   */
+  private readonly levelsByLength: (number[][] | null)[];
+  private readonly levelBytes: Uint8Array[][];
   readonly width: number;
 
   constructor(readonly features: readonly FeatureSpec[]) {
     this.width = features.length;
     this.levelIndex = features.map((f) => (f.kind === 'categorical' ? new Map((f.levels ?? []).map((l, i) => [l, i])) : null));
-    this.smallLevels = features.map((f) => (f.kind === 'categorical' && (f.levels ?? []).length <= 16 ? (f.levels ?? []) : null));
+    this.levelsByLength = features.map((f) => {
+      const levels = f.levels ?? [];
+      if (f.kind !== 'categorical' || levels.length > 64) return null;
+      const byLength: number[][] = [];
+      levels.forEach((l, i) => (byLength[Buffer.byteLength(l)] ??= []).push(i));
+      return byLength;
+    });
+    this.levelBytes = features.map((f) => (f.levels ?? []).map((l) => new Uint8Array(Buffer.from(l, 'utf8'))));
   }
 
   /** Maps each feature to its column in a CSV header; a missing feature column is an error naming it. */
@@ -71,7 +82,7 @@ export class RecordEncoder {
    */
   encodeBatchRow(batch: CsvBatch, r: number, columns: Int32Array, out: Float64Array, offset: number, where: () => string): number {
     let unknown = 0;
-    const text = batch.text;
+    const bytes = batch.bytes;
     const base = r * batch.nFields;
     for (let j = 0; j < this.width; j++) {
       const k = base + columns[j];
@@ -79,7 +90,7 @@ export class RecordEncoder {
       let e = batch.ends[k];
       const index = this.levelIndex[j];
       if (index === null) {
-        const v = batch.escaped[k] ? parseNumericCell(batch.field(r, columns[j])) : parseNumberIn(text, s, e);
+        const v = batch.escaped[k] ? parseNumericCell(batch.field(r, columns[j])) : parseNumberBytes(bytes, s, e);
         if (v === undefined) {
           const f = this.features[j].name;
           throw new RecordError('BAD_NUMBER', `${where()}: column "${f}" must be a number, found "${truncate(batch.field(r, columns[j]))}"`, { field: f });
@@ -87,25 +98,19 @@ export class RecordEncoder {
         out[offset + j] = v;
         continue;
       }
-      while (s < e && text.charCodeAt(s) <= 32) s++;
-      while (e > s && text.charCodeAt(e - 1) <= 32) e--;
+      while (s < e && bytes[s] <= 32) s++;
+      while (e > s && bytes[e - 1] <= 32) e--;
       if (s === e) {
         out[offset + j] = Number.NaN;
         continue;
       }
       let code = -1;
-      const small = this.smallLevels[j];
-      if (small !== null && !batch.escaped[k]) {
-        const len = e - s;
-        for (let l = 0; l < small.length; l++) {
-          const level = small[l];
-          if (level.length === len && text.startsWith(level, s)) {
-            code = l;
-            break;
-          }
-        }
+      const byLength = this.levelsByLength[j];
+      if (byLength !== null && !batch.escaped[k]) {
+        const candidates = byLength[e - s];
+        if (candidates !== undefined) code = matchLevel(bytes, s, e, candidates, this.levelBytes[j]);
       } else {
-        code = index.get(batch.escaped[k] ? batch.field(r, columns[j]).trim() : text.slice(s, e)) ?? -1;
+        code = index.get(batch.field(r, columns[j]).trim()) ?? -1;
       }
       if (code < 0) unknown++;
       out[offset + j] = code < 0 ? Number.NaN : code;
@@ -141,6 +146,16 @@ export class RecordEncoder {
     }
     return unknown;
   }
+}
+
+function matchLevel(bytes: Uint8Array, s: number, e: number, candidates: number[], levels: Uint8Array[]): number {
+  for (let c = 0; c < candidates.length; c++) {
+    const level = levels[candidates[c]];
+    let i = 0;
+    while (s + i < e && level[i] === bytes[s + i]) i++;
+    if (s + i === e) return candidates[c];
+  }
+  return -1;
 }
 
 function numericValue(v: unknown, field: string, where: string): number {
