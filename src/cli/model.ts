@@ -24,6 +24,7 @@ interface TrainFlags {
   categorical?: string[];
   numeric?: string[];
   drop?: string[];
+  classWeight: 'none' | 'balanced';
 }
 
 export function registerModelCommands(program: Command, cli: Cli): void {
@@ -42,9 +43,11 @@ export function registerModelCommands(program: Command, cli: Cli): void {
     .option('--categorical <cols>', 'treat these columns as categorical (comma-separated)', listOption)
     .option('--numeric <cols>', 'treat these columns as numeric', listOption)
     .option('--drop <cols>', 'leave these columns out', listOption)
+    .option('--class-weight <w>', 'logistic regression class weights: none or balanced', 'none')
     .requiredOption('--out <file>', 'where to write the model (JSON)')
     .option('--json', 'print a machine-readable summary')
     .action(async (o: TrainFlags) => {
+      if (o.classWeight !== 'none' && o.classWeight !== 'balanced') throw new UsageError(`--class-weight must be none or balanced, got "${o.classWeight}"`);
       const progress = cli.progress();
       const threshold = /^[0-9.]+$/.test(o.threshold) ? Number(o.threshold) : (o.threshold as ThresholdCriterion);
       let result;
@@ -62,6 +65,7 @@ export function registerModelCommands(program: Command, cli: Cli): void {
           categorical: o.categorical,
           numeric: o.numeric,
           drop: o.drop,
+          logistic: o.classWeight === 'balanced' ? { classWeight: 'balanced' } : undefined,
           onProgress: (stage, d, t) => progress.update(stage, d, t),
         });
       } finally {

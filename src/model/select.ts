@@ -42,6 +42,11 @@ function fitCandidate(c: Candidate, X: FeatureMatrix, y: Uint8Array, seed: numbe
   return c.kind === 'logistic' ? fitLogistic(X, y, c.params) : fitGbdt(X, y, { seed, ...c.params });
 }
 
+/** The candidates with the user's own settings applied on top (e.g. class weights). */
+export function withOverrides(candidates: readonly Candidate[], logistic: Partial<LogisticParams> = {}, gbdt: Partial<GbdtParams> = {}): Candidate[] {
+  return candidates.map((c) => (c.kind === 'logistic' ? { ...c, params: { ...c.params, ...logistic } } : { ...c, params: { ...c.params, ...gbdt } }));
+}
+
 /**
  * Chooses a model by k-fold cross-validation on the training rows only (the test rows are never
  * seen here), scoring by out-of-fold log loss, a proper score that rewards both ranking and

@@ -10,7 +10,7 @@ import { tableToMatrix } from './dataset.js';
 import { DEFAULT_GBDT_PARAMS, fitGbdt, type GbdtParams } from './gbdt/estimator.js';
 import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, type LogisticParams } from './logistic/estimator.js';
 import { chooseThreshold, computeMetrics, type Metrics } from './metrics.js';
-import { selectModel, type Selection } from './select.js';
+import { AUTO_CANDIDATES, selectModel, withOverrides, type Selection } from './select.js';
 import { sigmoid, takeLabels, takeRows, toRowMajor, type FeatureMatrix, type FittedModel } from './types.js';
 
 export type ModelChoice = 'auto' | 'logistic' | 'gbdt';
@@ -134,7 +134,7 @@ interface Fitted {
 function fitChosen(choice: ModelChoice, X: FeatureMatrix, y: Uint8Array, ids: string[], seed: number, opts: TrainOptions): Fitted {
   const progress = (done: number, total: number) => opts.onProgress?.('fitting', done, total);
   if (choice === 'auto') {
-    const selection = selectModel(X, y, ids, { seed, onProgress: progress });
+    const selection = selectModel(X, y, ids, { seed, onProgress: progress, candidates: withOverrides(AUTO_CANDIDATES, opts.logistic, opts.gbdt) });
     return {
       model: selection.model,
       trainProbability: selection.oofProbability,
