@@ -1,0 +1,25 @@
+import type { GateResult } from '../policy/thresholds.js';
+import { SEVERITIES, type Inventory, type TargetInfo, type VulnerabilityFinding } from '../types.js';
+
+/** A report for a person at a terminal: counts, then findings grouped by package. */
+export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult): string {
+  const lines: string[] = [];
+  const os = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : 'unknown OS';
+  lines.push(`${target.name} (${os}), ${inventory.packages.length} packages`);
+  lines.push(`Total: ${findings.length} (${SEVERITIES.map((s) => `${s}: ${gate.counts[s]}`).join(', ')})`);
+  if (findings.length > 0) {
+    const rows = findings.map((f) => [f.pkgName, f.id, f.severity, f.installedVersion, f.fixedVersion ?? '', f.title.length > 60 ? `${f.title.slice(0, 57)}...` : f.title]);
+    const head = ['Package', 'Vulnerability', 'Severity', 'Installed', 'Fixed', 'Title'];
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd();
+    lines.push('', fmt(head), fmt(w.map((n) => '-'.repeat(n))));
+    let last = '';
+    for (const r of rows) {
+      lines.push(fmt(r[0] === last ? ['', ...r.slice(1)] : r));
+      last = r[0];
+    }
+  }
+  if (inventory.warnings.length > 0) lines.push('', `${inventory.warnings.length} malformed package entries were skipped`);
+  lines.push('', gate.passed ? 'Gate: passed' : `Gate: FAILED\n${gate.reasons.map((r) => `  - ${r}`).join('\n')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,127 @@
+import type { Inventory, Package, Severity, TargetInfo, VulnerabilityFinding } from '../types.js';
+
+/**
+ * The report in the layout Trivy writes with `--format json` (SchemaVersion 2), so dashboards and
+ * scripts that already read Trivy reports read ours. Only the fields we can fill truthfully are
+ * written; results are grouped by package source (the OS packages, then each manifest file).
+ */
+export interface TrivyVulnerability {
+  VulnerabilityID: string;
+  PkgID: string;
+  PkgName: string;
+  PkgIdentifier: { PURL: string };
+  InstalledVersion: string;
+  FixedVersion?: string;
+  Status: 'fixed' | 'affected';
+  Layer?: { Digest: string; DiffID: string };
+  SeveritySource: string;
+  PrimaryURL?: string;
+  DataSource: { ID: string; Name: string };
+  Title: string;
+  Description: string;
+  Severity: Severity;
+  CVSS?: Record<string, { V3Vector?: string; V3Score?: number; V40Vector?: string; V40Score?: number }>;
+  References: string[];
+  PublishedDate?: string;
+  LastModifiedDate?: string;
+  VendorIDs?: string[];
+}
+
+export interface TrivyResult {
+  Target: string;
+  Class: 'os-pkgs' | 'lang-pkgs' | 'secret' | 'config';
+  Type: string;
+  Vulnerabilities?: TrivyVulnerability[];
+  Secrets?: unknown[];
+  Misconfigurations?: unknown[];
+}
+
+export interface TrivyReport {
+  SchemaVersion: 2;
+  CreatedAt: string;
+  ArtifactName: string;
+  ArtifactType: 'container_image' | 'filesystem';
+  Metadata: {
+    OS?: { Family: string; Name: string };
+    ImageID?: string;
+    DiffIDs?: string[];
+    RepoTags?: string[];
+    RepoDigests?: string[];
+    ImageConfig?: unknown;
+  };
+  Results: TrivyResult[];
+}
+
+function ecosystemOf(f: VulnerabilityFinding): string {
+  const m = /^pkg:([a-z]+)\//.exec(f.purl);
+  return m ? m[1] : 'unknown';
+}
+
+function toTrivy(f: VulnerabilityFinding): TrivyVulnerability {
+  const v: TrivyVulnerability = {
+    VulnerabilityID: f.id,
+    PkgID: `${f.pkgName}@${f.installedVersion}`,
+    PkgName: f.pkgName,
+    PkgIdentifier: { PURL: f.purl },
+    InstalledVersion: f.installedVersion,
+    Status: f.fixedVersion ? 'fixed' : 'affected',
+    SeveritySource: f.source,
+    DataSource: { ID: 'osv', Name: `OSV ${f.source}` },
+    Title: f.title,
+    Description: f.description,
+    Severity: f.severity,
+    References: f.references,
+  };
+  if (f.fixedVersion) v.FixedVersion = f.fixedVersion;
+  if (f.layer) v.Layer = { Digest: f.layer.digest, DiffID: f.layer.diffId };
+  if (f.references.length > 0) v.PrimaryURL = f.references[0];
+  if (f.cvssVector && f.score !== null) {
+    v.CVSS = { osv: f.cvssVector.startsWith('CVSS:4') ? { V40Vector: f.cvssVector, V40Score: f.score } : { V3Vector: f.cvssVector, V3Score: f.score } };
+  }
+  if (f.published) v.PublishedDate = f.published;
+  if (f.modified) v.LastModifiedDate = f.modified;
+  const aliases = f.aliases.filter((a) => a !== f.id);
+  if (aliases.length > 0) v.VendorIDs = aliases;
+  return v;
+}
+
+/** Builds the report. `now` is passed in so golden files and tests are stable. */
+export function buildTrivyReport(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], now: Date): TrivyReport {
+  const isImage = target.kind !== 'fs';
+  const osName = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : null;
+  const groups = new Map<string, { result: TrivyResult; order: number }>();
+  const osPkgs = new Set(['deb', 'apk', 'rpm']);
+  const groupFor = (key: string, make: () => TrivyResult, order: number) => {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { result: make(), order }));
+    return g.result;
+  };
+  // Every package source gets a result, even without findings, as Trivy does for OS packages.
+  if (inventory.os) groupFor('os', () => ({ Target: `${target.name} (${osName})`, Class: 'os-pkgs', Type: inventory.os?.family ?? 'unknown', Vulnerabilities: [] }), 0);
+  const langTarget = (p: Pick<Package, 'path'>) => p.path.replace(/^\//, '');
+  for (const f of findings) {
+    const eco = ecosystemOf(f);
+    const result = osPkgs.has(eco)
+      ? groupFor('os', () => ({ Target: `${target.name}${osName ? ` (${osName})` : ''}`, Class: 'os-pkgs', Type: inventory.os?.family ?? eco, Vulnerabilities: [] }), 0)
+      : groupFor(`lang:${f.pkgPath}`, () => ({ Target: langTarget({ path: f.pkgPath }), Class: 'lang-pkgs', Type: eco === 'pypi' ? 'python-pkg' : eco === 'npm' ? 'node-pkg' : eco, Vulnerabilities: [] }), 1);
+    result.Vulnerabilities?.push(toTrivy(f));
+  }
+  const results = [...groups.values()].sort((a, b) => a.order - b.order || a.result.Target.localeCompare(b.result.Target)).map((g) => g.result);
+  const metadata: TrivyReport['Metadata'] = {};
+  if (inventory.os) metadata.OS = { Family: inventory.os.family, Name: inventory.os.version };
+  if (isImage) {
+    if (target.imageId) metadata.ImageID = target.imageId;
+    metadata.DiffIDs = target.layers.map((l) => l.diffId);
+    metadata.RepoTags = target.repoTags;
+    metadata.RepoDigests = target.repoDigests;
+    if (target.config) metadata.ImageConfig = target.config;
+  }
+  return {
+    SchemaVersion: 2,
+    CreatedAt: now.toISOString(),
+    ArtifactName: target.name,
+    ArtifactType: isImage ? 'container_image' : 'filesystem',
+    Metadata: metadata,
+    Results: results,
+  };
+}
