@@ -4,8 +4,10 @@
  *
  * - `input`: the user gave something wrong (bad file, bad flag, bad record). CLI exit 2, HTTP 4xx.
  * - `internal`: the environment or the program failed. CLI exit 3, HTTP 5xx.
+ * - `finding`: the work succeeded and found what it was told to fail on (a failed gate, a broken
+ *   audit chain). CLI exit 1.
  */
-export type ErrorKind = 'input' | 'internal';
+export type ErrorKind = 'input' | 'internal' | 'finding';
 
 export class ChurnError extends Error {
   readonly code: string;

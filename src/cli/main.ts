@@ -4,6 +4,7 @@ import { isChurnError } from '../errors.js';
 import { registerDataCommands } from './data.js';
 import { registerModelCommands } from './model.js';
 import { registerStartCommand } from './start.js';
+import { registerServiceCommands } from './service.js';
 import { createProgress, type Progress } from './progress.js';
 
 /** What commands use to talk to the user; tests can capture it. */
@@ -27,6 +28,7 @@ export function buildProgram(cli: Cli): Command {
   registerDataCommands(program, cli);
   registerModelCommands(program, cli);
   registerStartCommand(program, cli);
+  registerServiceCommands(program, cli);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
@@ -55,6 +57,7 @@ export async function main(argv: string[], cli: Cli = defaultCli): Promise<numbe
     }
     if (isChurnError(e)) {
       cli.error(`churn: ${e.message}`);
+      if (e.kind === 'finding') return EXIT.found;
       return e.kind === 'input' ? EXIT.input : EXIT.internal;
     }
     const err = e as NodeJS.ErrnoException;

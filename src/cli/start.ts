@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
+import { runServer } from '../api/server.js';
 import { loadConfig } from '../config/index.js';
 import { ensureDemoModel } from '../model/demo.js';
 import { keyValueTable, metricsTable } from './format.js';
 import type { Cli } from './main.js';
 
 /**
- * `npm start`: make sure a model exists (training one on generated demo data if needed) and
- * show what it is.
+ * `npm start`: make sure a model exists (training one on generated demo data if needed), show
+ * what it is, then serve it on HOST:PORT until SIGTERM/SIGINT.
  */
 export function registerStartCommand(program: Command, cli: Cli): void {
   program
     .command('start', { hidden: true })
-    .description('prepare the model (training a demo one if none exists) and report it')
+    .description('prepare the model (training a demo one if none exists) and serve it')
     .action(async () => {
       const config = loadConfig();
       const { model, trained } = await ensureDemoModel({ modelPath: config.modelPath, dataDir: config.dataDir, rows: config.demoRows, seed: config.demoSeed, log: cli.info });
@@ -25,5 +26,6 @@ export function registerStartCommand(program: Command, cli: Cli): void {
         ]),
       );
       if (a.metrics.test) cli.out(`\ntest metrics\n${metricsTable(a.metrics.test)}`);
+      await runServer({ config, model });
     });
 }
