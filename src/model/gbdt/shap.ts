@@ -21,14 +21,68 @@ export interface Explanation {
  */
 export function treeShap(trees: Tree[], baseScore: number, binRow: Uint8Array, nFeatures: number): Explanation {
   const values = new Float64Array(nFeatures);
-  let bias = baseScore;
-  const maxDepth = trees.reduce((d, t) => Math.max(d, treeDepth(t)), 0);
-  const path = new PathArrays(((maxDepth + 2) * (maxDepth + 3)) / 2);
-  for (const t of trees) {
-    bias += expectedValue(t, 0);
-    recurse(t, binRow, values, path, 0, 0, 0, 1, 1, -1);
+  const info = forestInfo(trees, nFeatures);
+  for (let k = 0; k < trees.length; k++) {
+    const t = trees[k];
+    const memo = info.memos[k];
+    if (memo === null) {
+      recurse(t, binRow, values, info.path, 0, 0, 0, 1, 1, -1);
+      continue;
+    }
+    // A tree's Shapley values depend on the row only through the direction taken at each
+    // internal node, so they are computed once per direction pattern and reused.
+    let key = 0;
+    for (let i = 0; i < memo.internal.length; i++) {
+      const node = memo.internal[i];
+      if (goesRight(t, node, binRow[t.feature[node]])) key |= 1 << i;
+    }
+    let hit = memo.cache.get(key);
+    if (hit === undefined) {
+      info.scratch.fill(0);
+      recurse(t, binRow, info.scratch, info.path, 0, 0, 0, 1, 1, -1);
+      const features = memo.features;
+      hit = Float64Array.from(features, (f) => info.scratch[f]);
+      memo.cache.set(key, hit);
+    }
+    for (let i = 0; i < hit.length; i++) values[memo.features[i]] += hit[i];
   }
-  return { bias, values };
+  return { bias: baseScore + info.expected, values };
+}
+
+interface TreeMemo {
+  /** Internal node ids, one bit each in the pattern key. */
+  internal: number[];
+  /** The features the tree splits on; cached values are in this order. */
+  features: number[];
+  cache: Map<number, Float64Array>;
+}
+
+/** Trees with more internal nodes than this are explained directly, not memoized. */
+const MAX_MEMO_NODES = 20;
+
+/**
+ * What does not depend on the row (the forest's expected value, the path scratch space, the
+ * per-tree memo tables), built once per forest: explanations are on the serving path.
+ */
+const infoCache = new WeakMap<Tree[], { expected: number; path: PathArrays; scratch: Float64Array; memos: (TreeMemo | null)[] }>();
+function forestInfo(trees: Tree[], nFeatures: number) {
+  let info = infoCache.get(trees);
+  if (!info) {
+    const maxDepth = trees.reduce((d, t) => Math.max(d, treeDepth(t)), 0);
+    const memos = trees.map((t): TreeMemo | null => {
+      const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
+      if (internal.length > MAX_MEMO_NODES) return null;
+      return { internal, features: [...new Set(internal.map((n) => t.feature[n]))], cache: new Map() };
+    });
+    info = {
+      expected: trees.reduce((sum, t) => sum + expectedValue(t, 0), 0),
+      path: new PathArrays(((maxDepth + 2) * (maxDepth + 3)) / 2),
+      scratch: new Float64Array(nFeatures),
+      memos,
+    };
+    infoCache.set(trees, info);
+  }
+  return info;
 }
 
 /** Cover-weighted mean leaf value of the subtree at `node`. */
@@ -53,11 +107,14 @@ class PathArrays {
     this.one = new Float64Array(n);
     this.pweight = new Float64Array(n);
   }
+  /** Plain loops: the slices are a few elements long, where copyWithin's call cost dominates. */
   copy(from: number, to: number, n: number): void {
-    this.feature.copyWithin(to, from, from + n);
-    this.zero.copyWithin(to, from, from + n);
-    this.one.copyWithin(to, from, from + n);
-    this.pweight.copyWithin(to, from, from + n);
+    for (let i = 0; i < n; i++) {
+      this.feature[to + i] = this.feature[from + i];
+      this.zero[to + i] = this.zero[from + i];
+      this.one[to + i] = this.one[from + i];
+      this.pweight[to + i] = this.pweight[from + i];
+    }
   }
 }
 
