@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { isChurnError } from '../errors.js';
 import { registerDataCommands } from './data.js';
 import { registerModelCommands } from './model.js';
+import { registerSecurityCommands } from './security.js';
 import { registerStartCommand } from './start.js';
 import { registerServiceCommands } from './service.js';
 import { createProgress, type Progress } from './progress.js';
@@ -28,6 +29,7 @@ export function buildProgram(cli: Cli): Command {
   registerDataCommands(program, cli);
   registerModelCommands(program, cli);
   registerStartCommand(program, cli);
+  registerSecurityCommands(program, cli);
   registerServiceCommands(program, cli);
   for (const c of program.commands) {
     c.exitOverride();

@@ -1,0 +1,140 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { ChurnError, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { parseSeverityList } from '../security/policy/thresholds.js';
+import { buildCycloneDx } from '../security/report/cyclonedx.js';
+import { renderTable } from '../security/report/table.js';
+import { buildTrivyReport } from '../security/report/trivy-json.js';
+import { runScan, type ScannerName } from '../security/scan.js';
+import type { Severity } from '../security/types.js';
+import { defaultDbPath } from '../security/vuln/db.js';
+import { importOsv } from '../security/vuln/import.js';
+import { dbStatus } from '../security/vuln/status.js';
+import { DEFAULT_OSV_URLS, updateOsv } from '../security/vuln/update.js';
+import { keyValueTable } from './format.js';
+import { listOption } from './options.js';
+import type { Cli } from './main.js';
+
+const FORMATS = ['table', 'json', 'cyclonedx'] as const;
+const LATER_FORMATS = ['sarif', 'markdown'];
+
+interface ScanFlags {
+  scanners: string[];
+  format: string;
+  output?: string;
+  severity?: string;
+  db?: string;
+  backend: string;
+  platform?: string;
+  insecure?: boolean;
+}
+
+export function registerSecurityCommands(program: Command, cli: Cli): void {
+  program
+    .command('security-scan')
+    .description('scan an image or a folder for vulnerable packages; exit 1 when the severity gate fails')
+    .argument('<target>', 'image name, host:port/name:tag, docker-archive:PATH, oci:DIR[:tag], fs:PATH or a folder')
+    .option('--scanners <list>', 'which scanners to run (vuln)', listOption)
+    .option('--format <f>', 'table, json (Trivy layout) or cyclonedx (SBOM)', 'table')
+    .option('--output <file>', 'write the report here (atomically) instead of standard output')
+    .option('--severity <list>', 'report only these severities, e.g. CRITICAL,HIGH (the gate still counts all)')
+    .option('--db <file>', 'vulnerability database (default: the data directory’s)')
+    .option('--backend <b>', 'native or trivy (a trivy binary on PATH)', 'native')
+    .option('--platform <os/arch>', 'platform to pick from a multi-platform image', 'linux/amd64')
+    .option('--insecure', 'allow plain-HTTP registries other than localhost')
+    .action(async (target: string, o: ScanFlags) => {
+      if (LATER_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not available in this build (use ${FORMATS.join(', ')})`);
+      if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${o.format}"`);
+      if (o.backend !== 'native' && o.backend !== 'trivy') throw new UsageError(`--backend must be native or trivy, got "${o.backend}"`);
+      let severities: Severity[] | undefined;
+      try {
+        severities = o.severity === undefined ? undefined : parseSeverityList(o.severity);
+      } catch (e) {
+        throw new UsageError(`--severity: ${(e as Error).message}`);
+      }
+      const config = loadConfig();
+      const progress = cli.progress();
+      let result;
+      try {
+        result = await runScan({
+          target,
+          scanners: (o.scanners ?? ['vuln']) as ScannerName[],
+          backend: o.backend,
+          dbFile: o.db ?? defaultDbPath(config.dataDir),
+          thresholds: config.security.failOnVulnerabilities
+            ? { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: true }
+            : { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: false },
+          severities,
+          targetOptions: { platform: o.platform, insecure: o.insecure ?? false },
+          onProgress: (stage, d, t) => progress.update(stage, d, t),
+        });
+      } finally {
+        progress.done();
+      }
+      const now = new Date();
+      let text: string;
+      if (o.format === 'json') text = `${JSON.stringify(buildTrivyReport(result.target, result.inventory, result.shown, now), null, 2)}\n`;
+      else if (o.format === 'cyclonedx') text = `${buildCycloneDx(result.target, result.inventory, now, process.env.npm_package_version ?? '0.1.0')}\n`;
+      else text = `${renderTable(result.target, result.inventory, result.shown, result.gate)}\n`;
+      if (o.output) await writeFileAtomic(o.output, text);
+      else cli.stdout.write(text);
+      for (const w of result.warnings.slice(0, 20)) cli.info(`warning: ${w}`);
+      if (result.warnings.length > 20) cli.info(`warning: … and ${result.warnings.length - 20} more`);
+      if (!result.gate.passed) {
+        throw new ChurnError('GATE_FAILED', `security gate failed for ${target}: ${result.gate.reasons.join('; ')}`, { kind: 'finding', details: { reasons: result.gate.reasons } });
+      }
+    });
+
+  const db = program.command('vuln-db').description('the local vulnerability database (OSV records)');
+  db.command('import')
+    .description('build the database from a folder of OSV JSON files or a zip of them')
+    .argument('<path>', 'folder, zip or JSON file')
+    .option('--db <file>', 'database file (default: the data directory’s)')
+    .action(async (path: string, o: { db?: string }) => {
+      const file = o.db ?? defaultDbPath(loadConfig().dataDir);
+      const progress = cli.progress();
+      let r;
+      try {
+        r = await importOsv(path, file, { onProgress: (p) => progress.update('importing', p.read % 1000, 1000) });
+      } finally {
+        progress.done();
+      }
+      for (const w of r.warnings.slice(0, 10)) cli.info(`skipped: ${w.path}: ${w.message}`);
+      cli.out(keyValueTable([['database', r.file], ['records', String(r.records)], ['packages', String(r.packages)], ['skipped', String(r.skipped)], ['seconds', (r.durationMs / 1000).toFixed(2)]]));
+    });
+  db.command('update')
+    .description('download OSV zips over HTTPS, verify them and swap the database atomically')
+    .option('--url <url>', 'zip URL (repeatable); default: the OSV Debian, Ubuntu, Alpine, npm and PyPI exports', listOption)
+    .option('--sha256 <hex>', 'expected SHA-256 of the zip (one per --url)', listOption)
+    .option('--db <file>', 'database file (default: the data directory’s)')
+    .action(async (o: { url?: string[]; sha256?: string[]; db?: string }) => {
+      const file = o.db ?? defaultDbPath(loadConfig().dataDir);
+      const r = await updateOsv({ url: o.url ?? DEFAULT_OSV_URLS, sha256: o.sha256, dbFile: file });
+      cli.out(
+        keyValueTable([
+          ['database', r.file],
+          ['records', String(r.records)],
+          ...r.downloads.map((d): [string, string] => [d.url, `${d.bytes} bytes, sha256 ${d.sha256.slice(0, 16)}… (verified: ${d.verifiedBy})`]),
+        ]),
+      );
+    });
+  db.command('status')
+    .description('what the database holds and how old it is')
+    .option('--db <file>', 'database file (default: the data directory’s)')
+    .option('--json', 'machine-readable')
+    .action((o: { db?: string; json?: boolean }) => {
+      const s = dbStatus(o.db ?? defaultDbPath(loadConfig().dataDir));
+      if (o.json) return cli.out(JSON.stringify(s, null, 2));
+      cli.out(
+        keyValueTable([
+          ['database', s.file],
+          ['records', String(s.records)],
+          ['packages', String(s.packages)],
+          ['imported', `${s.importedAt} (${(s.ageSeconds / 3600).toFixed(1)} h ago)`],
+          ...s.sources.map((src): [string, string] => ['source', `${src.source} (${src.records} records)`]),
+          ...Object.entries(s.ecosystems).map(([k, v]): [string, string] => [`  ${k}`, String(v)]),
+        ]),
+      );
+    });
+}

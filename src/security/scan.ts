@@ -1,0 +1,82 @@
+import { UsageError } from '../errors.js';
+import { runTrivy } from './backend/trivy.js';
+import { analyzeInventory, inventoryWanted } from './inventory/index.js';
+import { evaluateThresholds, type GateResult, type Thresholds } from './policy/thresholds.js';
+import { openTarget, type TargetOptions } from './target/index.js';
+import type { Inventory, Severity, TargetInfo, VulnerabilityFinding } from './types.js';
+import { openVulnDb } from './vuln/db.js';
+import { compareFindings, matchPackages } from './vuln/matcher.js';
+
+export type ScannerName = 'vuln' | 'secret' | 'config' | 'signature';
+export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln'];
+
+export interface ScanOptions {
+  target: string;
+  scanners?: readonly ScannerName[];
+  backend?: 'native' | 'trivy';
+  /** The vulnerability database (native backend). */
+  dbFile: string;
+  thresholds: Thresholds;
+  /** Only these severities are reported; the gate still weighs every finding. */
+  severities?: readonly Severity[];
+  targetOptions?: TargetOptions;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface ScanResult {
+  target: TargetInfo;
+  inventory: Inventory;
+  /** Every finding, sorted. */
+  findings: VulnerabilityFinding[];
+  /** The findings the --severity filter lets through. */
+  shown: VulnerabilityFinding[];
+  gate: GateResult;
+  /** Things contained rather than failed (skipped entries, unreadable versions). */
+  warnings: string[];
+}
+
+/**
+ * One pipeline: target -> inventory -> vulnerability matching -> gate. Every stage hands the
+ * next plain values; writers turn the result into table, JSON or SBOM output.
+ */
+export async function runScan(opts: ScanOptions): Promise<ScanResult> {
+  const scanners = opts.scanners ?? ['vuln'];
+  const missing = scanners.filter((s) => !AVAILABLE_SCANNERS.includes(s));
+  if (missing.length > 0) throw new UsageError(`--scanners: ${missing.join(', ')} not available in this build (available: ${AVAILABLE_SCANNERS.join(', ')})`);
+  const backend = opts.backend ?? 'native';
+  const warnings: string[] = [];
+  opts.onProgress?.('reading', 0, 3);
+  const opened = await openTarget(opts.target, opts.targetOptions);
+  let inventory: Inventory;
+  try {
+    const files = await opened.files(inventoryWanted());
+    inventory = analyzeInventory(files);
+    warnings.push(...opened.warnings.map((w) => `${w.path}: ${w.message}`));
+  } finally {
+    await opened.close();
+  }
+  warnings.push(...inventory.warnings.map((w) => `${w.path}: ${w.message}`));
+  opts.onProgress?.('matching', 1, 3);
+  let findings: VulnerabilityFinding[] = [];
+  if (scanners.includes('vuln')) {
+    if (backend === 'trivy') findings = (await runTrivy(opts.target)).sort(compareFindings);
+    else {
+      const db = openVulnDb(opts.dbFile);
+      try {
+        findings = matchPackages(db, inventory.os, inventory.packages, opened.info.layers, (w) => warnings.push(`${w.path}: ${w.message}`));
+      } finally {
+        db.close();
+      }
+    }
+  }
+  opts.onProgress?.('matching', 3, 3);
+  const severities = opts.severities && opts.severities.length > 0 ? new Set(opts.severities) : null;
+  return {
+    target: opened.info,
+    inventory,
+    findings,
+    shown: severities ? findings.filter((f) => severities.has(f.severity)) : findings,
+    gate: evaluateThresholds(findings, opts.thresholds),
+    warnings,
+  };
+}

@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildDebianOci, skopeoCopy } from '../support/images.js';
+import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+
+/**
+ * The whole scan as a user runs it: a real Debian image (this machine's own dpkg database in a
+ * layer), an OSV database imported through the CLI with records that bracket the real installed
+ * versions, and the gate deciding the exit code.
+ */
+const tmp = tempDir('churn-scan-');
+const osvDir = join(tmp.dir, 'osv');
+const db = join(tmp.dir, 'osv.db');
+let archive = '';
+let layout = '';
+const [glibcSource, glibcVersion] = execFileSync('dpkg-query', ['-W', '-f', '${source:Package} ${source:Version}', 'libc6'], { encoding: 'utf8' }).trim().split(' ');
+const glibcBinaries = execFileSync('dpkg-query', ['-W', '-f', '${source:Package} ${Package} ${db:Status-Abbrev}\n'], { encoding: 'utf8' })
+  .split('\n')
+  .filter((l) => l.startsWith(`${glibcSource} `) && l.endsWith('ii '))
+  .map((l) => l.split(' ')[1])
+  .sort();
+const packageCount = execFileSync('dpkg-query', ['-W', '-f', '${db:Status-Abbrev}\n'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('ii')).length;
+
+function osv(id: string, ecosystem: string, name: string, events: Record<string, string>[], vector?: string) {
+  return {
+    id,
+    modified: '2026-01-01T00:00:00Z',
+    published: '2025-12-01T00:00:00Z',
+    summary: `${name}: test advisory ${id}`,
+    aliases: [`CVE-2099-${id.slice(-4)}`],
+    affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events }] }],
+    ...(vector ? { severity: [{ type: 'CVSS_V3', score: vector }] } : {}),
+    references: [{ type: 'ADVISORY', url: `https://example.org/${id}` }],
+  };
+}
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+beforeAll(async () => {
+  layout = await buildDebianOci(join(tmp.dir, 'img'));
+  archive = join(tmp.dir, 'debian.tar');
+  await skopeoCopy(`oci:${layout}:bookworm`, `docker-archive:${archive}:local/debian:bookworm`);
+  mkdirSync(osvDir, { recursive: true });
+  const records = [
+    // Affects the installed glibc: fixed only in a later version.
+    osv('DSA-9999-0001', 'Debian:12', glibcSource, [{ introduced: '0' }, { fixed: `${glibcVersion}+fix1` }], 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H'),
+    // Fixed long before the installed version: must not be reported.
+    osv('DSA-9999-0002', 'Debian:12', glibcSource, [{ introduced: '0' }, { fixed: '2.0-1' }], 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'),
+    // Right package, other release: must not be reported.
+    osv('DSA-9999-0003', 'Debian:11', glibcSource, [{ introduced: '0' }]),
+    osv('GHSA-test-0004', 'npm', 'left-pad', [{ introduced: '0' }, { fixed: '1.3.1' }], 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N'),
+  ];
+  records.forEach((r) => writeFileSync(join(osvDir, `${r.id}.json`), JSON.stringify(r)));
+  writeFileSync(join(osvDir, 'broken.json'), '{"id": 12}');
+  const imp = await runCli('vuln-db', 'import', osvDir, '--db', db);
+  expect(imp.code).toBe(0);
+}, 180_000);
+
+describe('churn vuln-db', () => {
+  it('imports records, skips a bad one, and reports status', async () => {
+    const r = await runCli('vuln-db', 'status', '--db', db, '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.records).toBe(4);
+    expect(s.skipped).toBe(1);
+    expect(s.ecosystems['Debian:12']).toBe(2);
+  });
+  it('names a missing database', async () => {
+    const r = await runCli('vuln-db', 'status', '--db', join(tmp.dir, 'none.db'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no vulnerability database at .*none\.db/);
+  });
+});
+
+describe('churn security-scan', () => {
+  it('finds the advisory that brackets the installed version, in the Trivy layout, and fails the gate', async () => {
+    const out = join(tmp.dir, 'report.json');
+    const r = await runCli('security-scan', `docker-archive:${archive}`, '--db', db, '--format', 'json', '--output', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('security gate failed');
+    expect(r.stderr).toContain('HIGH finding');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.SchemaVersion).toBe(2);
+    expect(report.Metadata.OS).toEqual({ Family: 'debian', Name: '12' });
+    const vulns = report.Results.flatMap((x: { Vulnerabilities?: unknown[] }) => x.Vulnerabilities ?? []) as { VulnerabilityID: string; PkgName: string; FixedVersion: string; Severity: string; InstalledVersion: string }[];
+    expect([...new Set(vulns.map((v) => v.VulnerabilityID))]).toEqual(['DSA-9999-0001']);
+    expect(vulns.map((v) => v.PkgName).sort()).toEqual(glibcBinaries);
+    expect(vulns[0]).toMatchObject({ Severity: 'HIGH', FixedVersion: `${glibcVersion}+fix1` });
+  });
+
+  it('gives the same findings for the OCI layout, and passes when the threshold allows them', async () => {
+    process.env.MAX_HIGH_VULNERABILITIES = '100';
+    const r = await runCli('security-scan', `oci:${layout}:bookworm`, '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Total: \d+ \(CRITICAL: 0, HIGH: \d+/);
+    expect(r.stdout).toContain('DSA-9999-0001');
+    expect(r.stdout).toContain('Gate: passed');
+  });
+
+  it('writes a valid CycloneDX SBOM of every installed package', async () => {
+    process.env.FAIL_ON_VULNERABILITIES = 'false';
+    const r = await runCli('security-scan', `docker-archive:${archive}`, '--db', db, '--format', 'cyclonedx');
+    expect(r.code).toBe(0);
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot5).validate(r.stdout)).toBeNull();
+    const doc = JSON.parse(r.stdout);
+    expect(doc.components.filter((c: { purl?: string }) => c.purl?.startsWith('pkg:deb/debian/')).length).toBe(packageCount);
+  });
+
+  it('filters what is shown with --severity while the gate still counts everything', async () => {
+    const r = await runCli('security-scan', `docker-archive:${archive}`, '--db', db, '--format', 'json', '--severity', 'LOW,MEDIUM');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.Results.flatMap((x: { Vulnerabilities?: unknown[] }) => x.Vulnerabilities ?? [])).toEqual([]);
+  });
+
+  it('scans a folder with a lock file', async () => {
+    const app = join(tmp.dir, 'app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(
+      join(app, 'package-lock.json'),
+      JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { '': { name: 'app' }, 'node_modules/left-pad': { version: '1.3.0' } } }),
+    );
+    const r = await runCli('security-scan', `fs:${app}`, '--db', db, '--format', 'json');
+    expect(r.code).toBe(0); // one MEDIUM finding is within the default limit of five
+    const report = JSON.parse(r.stdout);
+    expect(report.ArtifactType).toBe('filesystem');
+    expect(report.Results[0]).toMatchObject({ Target: expect.stringContaining('package-lock.json'), Class: 'lang-pkgs', Type: 'node-pkg' });
+    expect(report.Results[0].Vulnerabilities[0]).toMatchObject({ VulnerabilityID: 'GHSA-test-0004', FixedVersion: '1.3.1', Severity: 'MEDIUM' });
+  });
+
+  it('reports bad usage and a missing trivy clearly', async () => {
+    const bad = await runCli('security-scan', 'docker-archive:/nonexistent.tar', '--db', db);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('/nonexistent.tar');
+    const fmt = await runCli('security-scan', `fs:${tmp.dir}`, '--format', 'pdf');
+    expect(fmt.code).toBe(2);
+    process.env.PATH = '/nonexistent';
+    const trivy = await runCli('security-scan', `docker-archive:${archive}`, '--backend', 'trivy');
+    expect(trivy.code).toBe(3);
+    expect(trivy.stderr).toMatch(/needs the trivy binary on PATH/);
+  });
+});
