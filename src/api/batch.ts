@@ -1,3 +1,4 @@
+import { csvField } from '../data/csv-field.js';
 import type { Readable } from 'node:stream';
 import { openCsvStream } from '../data/csv-reader.js';
 import { DataError } from '../errors.js';
@@ -14,9 +15,6 @@ export interface BatchResult {
   body: Buffer;
 }
 
-function csvQuote(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * Renders scored rows straight into text, with no object per row. Each batch's text becomes
@@ -34,14 +32,14 @@ class Renderer {
     private readonly threshold: number,
     idName: string,
   ) {
-    this.#text = format === 'csv' ? `${csvQuote(idName)},probability,prediction\n` : '';
+    this.#text = format === 'csv' ? `${csvField(idName)},probability,prediction\n` : '';
   }
 
   add(id: string, p: number): void {
     const label = p >= this.threshold ? 1 : 0;
     const rounded = Math.round(p * 1e6) / 1e6;
     this.churn += label;
-    if (this.format === 'csv') this.#text += `${csvQuote(id)},${rounded},${label}\n`;
+    if (this.format === 'csv') this.#text += `${csvField(id)},${rounded},${label}\n`;
     else this.#text += `${this.count === 0 ? '' : ','}{"id":${JSON.stringify(id)},"probability":${rounded},"prediction":${label}}`;
     this.count++;
   }

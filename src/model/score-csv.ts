@@ -1,3 +1,4 @@
+import { csvField } from '../data/csv-field.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { openCsv } from '../data/csv-reader.js';
@@ -20,9 +21,6 @@ export interface ScoreSummary {
   rowsWithUnknownCategories: number;
 }
 
-function csvQuote(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Six decimals, as toFixed(6) would write them, without its cost on the hot path. */
 function formatProbability(p: number): string {
@@ -56,7 +54,7 @@ export async function scoreCsv(model: ChurnModel, file: string, out: Writable, o
   let rows = new Float64Array(0);
   let prob = new Float64Array(0);
   const summary: ScoreSummary = { rows: 0, predictedChurn: 0, rowsWithUnknownCategories: 0 };
-  if (format === 'csv') out.write(`${idName === null || idPos < 0 ? 'row' : csvQuote(idName)},probability,prediction${explain > 0 ? ',top_factors' : ''}\n`);
+  if (format === 'csv') out.write(`${idName === null || idPos < 0 ? 'row' : csvField(idName)},probability,prediction${explain > 0 ? ',top_factors' : ''}\n`);
   for await (const batch of reader.batches) {
     const n = batch.length;
     if (rows.length < n * width) {
@@ -76,7 +74,7 @@ export async function scoreCsv(model: ChurnModel, file: string, out: Writable, o
       summary.predictedChurn += label;
       const factors = explain > 0 ? model.explain(rows.subarray(r * width, (r + 1) * width), explain) : null;
       if (format === 'csv') {
-        text += `${csvQuote(id)},${formatProbability(p)},${label}${factors ? `,${csvQuote(factorsText(factors))}` : ''}\n`;
+        text += `${csvField(id)},${formatProbability(p)},${label}${factors ? `,${csvField(factorsText(factors))}` : ''}\n`;
       } else {
         text += `${JSON.stringify({ id, probability: Number(formatProbability(p)), prediction: label, ...(factors ? { top_factors: factors } : {}) })}\n`;
       }
