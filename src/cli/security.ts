@@ -35,7 +35,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .command('security-scan')
     .description('scan an image or a folder for vulnerable packages; exit 1 when the severity gate fails')
     .argument('<target>', 'image name, host:port/name:tag, docker-archive:PATH, oci:DIR[:tag], fs:PATH or a folder')
-    .option('--scanners <list>', 'which scanners to run (vuln)', listOption)
+    .option('--scanners <list>', 'which scanners to run: vuln, config (comma-separated; default vuln)', listOption)
     .option('--format <f>', 'table, json (Trivy layout) or cyclonedx (SBOM)', 'table')
     .option('--output <file>', 'write the report here (atomically) instead of standard output')
     .option('--severity <list>', 'report only these severities, e.g. CRITICAL,HIGH (the gate still counts all)')
@@ -66,6 +66,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
             ? { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: true }
             : { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: false },
           severities,
+          allowedPorts: config.security.allowedIngressPorts,
           targetOptions: { platform: o.platform, insecure: o.insecure ?? false },
           onProgress: (stage, d, t) => progress.update(stage, d, t),
         });
@@ -74,9 +75,9 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
       }
       const now = new Date();
       let text: string;
-      if (o.format === 'json') text = `${JSON.stringify(buildTrivyReport(result.target, result.inventory, result.shown, now), null, 2)}\n`;
+      if (o.format === 'json') text = `${JSON.stringify(buildTrivyReport(result.target, result.inventory, result.shown, now, result.shownMisconfigurations), null, 2)}\n`;
       else if (o.format === 'cyclonedx') text = `${buildCycloneDx(result.target, result.inventory, now, process.env.npm_package_version ?? '0.1.0')}\n`;
-      else text = `${renderTable(result.target, result.inventory, result.shown, result.gate)}\n`;
+      else text = `${renderTable(result.target, result.inventory, result.shown, result.gate, result.shownMisconfigurations)}\n`;
       if (o.output) await writeFileAtomic(o.output, text);
       else cli.stdout.write(text);
       for (const w of result.warnings.slice(0, 20)) cli.info(`warning: ${w}`);

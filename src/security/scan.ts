@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { runTrivy } from './backend/trivy.js';
 import { analyzeInventory, inventoryWanted } from './inventory/index.js';
+import { analyzeConfigFiles, analyzeImageConfig, compareFindings as compareMisconfigs, type Misconfiguration } from './misconfig/index.js';
 import { evaluateThresholds, type GateResult, type Thresholds } from './policy/thresholds.js';
 import { openTarget, type TargetOptions } from './target/index.js';
 import type { Inventory, Severity, TargetInfo, VulnerabilityFinding } from './types.js';
@@ -8,7 +9,11 @@ import { openVulnDb } from './vuln/db.js';
 import { compareFindings, matchPackages } from './vuln/matcher.js';
 
 export type ScannerName = 'vuln' | 'secret' | 'config' | 'signature';
-export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln'];
+export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln', 'config'];
+
+/** Files the configuration scanner reads: Dockerfiles and YAML (Compose, Kubernetes). */
+const CONFIG_FILE = /(^|\/)((Dockerfile|Containerfile)([.-][^/]*)?|[^/]*\.(dockerfile|containerfile|ya?ml))$/i;
+const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 export interface ScanOptions {
   target: string;
@@ -19,6 +24,8 @@ export interface ScanOptions {
   thresholds: Thresholds;
   /** Only these severities are reported; the gate still weighs every finding. */
   severities?: readonly Severity[];
+  /** Ports the configuration checks allow to be exposed (ALLOWED_INGRESS_PORTS). */
+  allowedPorts?: number[];
   targetOptions?: TargetOptions;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -30,6 +37,9 @@ export interface ScanResult {
   findings: VulnerabilityFinding[];
   /** The findings the --severity filter lets through. */
   shown: VulnerabilityFinding[];
+  /** Configuration findings (suppressed ones included, marked), sorted. */
+  misconfigurations: Misconfiguration[];
+  shownMisconfigurations: Misconfiguration[];
   gate: GateResult;
   /** Things contained rather than failed (skipped entries, unreadable versions). */
   warnings: string[];
@@ -48,9 +58,21 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   opts.onProgress?.('reading', 0, 3);
   const opened = await openTarget(opts.target, opts.targetOptions);
   let inventory: Inventory;
+  let misconfigurations: Misconfiguration[] = [];
+  const wantInventory = inventoryWanted();
+  const wantConfig = scanners.includes('config');
   try {
-    const files = await opened.files(inventoryWanted());
-    inventory = analyzeInventory(files);
+    const files = await opened.files((path, size) => wantInventory(path, size) || (wantConfig && size <= MAX_CONFIG_BYTES && CONFIG_FILE.test(path)));
+    inventory = analyzeInventory(files.filter((f) => wantInventory(f.path, f.size)));
+    if (wantConfig) {
+      const isImage = opened.info.kind !== 'fs';
+      const configFiles = files
+        .filter((f) => CONFIG_FILE.test(f.path))
+        .map((f) => ({ path: isImage ? f.path : f.path.replace(/^\//, ''), content: f.content.toString('utf8') }));
+      misconfigurations = analyzeConfigFiles(configFiles, { allowedPorts: opts.allowedPorts });
+      if (opened.info.config) misconfigurations.push(...analyzeImageConfig(opened.info.config, { allowedPorts: opts.allowedPorts, source: opened.info.name }));
+      misconfigurations.sort(compareMisconfigs);
+    }
     warnings.push(...opened.warnings.map((w) => `${w.path}: ${w.message}`));
   } finally {
     await opened.close();
@@ -71,12 +93,15 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   }
   opts.onProgress?.('matching', 3, 3);
   const severities = opts.severities && opts.severities.length > 0 ? new Set(opts.severities) : null;
+  const counted = [...findings, ...misconfigurations.filter((m) => !m.suppressed)];
   return {
     target: opened.info,
     inventory,
     findings,
     shown: severities ? findings.filter((f) => severities.has(f.severity)) : findings,
-    gate: evaluateThresholds(findings, opts.thresholds),
+    misconfigurations,
+    shownMisconfigurations: severities ? misconfigurations.filter((m) => severities.has(m.severity)) : misconfigurations,
+    gate: evaluateThresholds(counted, opts.thresholds),
     warnings,
   };
 }

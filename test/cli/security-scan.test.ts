@@ -146,4 +146,36 @@ describe('churn security-scan', () => {
     expect(trivy.code).toBe(3);
     expect(trivy.stderr).toMatch(/needs the trivy binary on PATH/);
   });
+
+  it('runs the configuration scanner on a folder and on an image config, feeding the same report and gate', async () => {
+    const app = join(tmp.dir, 'deploy');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'Dockerfile'), 'FROM debian:latest\nRUN apt-get update && apt-get install -y curl\nEXPOSE 22\nCMD ["bash"]\n');
+    writeFileSync(
+      join(app, 'deploy.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: app:latest\n          securityContext:\n            privileged: true\n',
+    );
+    const r = await runCli('security-scan', `fs:${app}`, '--scanners', 'config', '--format', 'json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const results = report.Results.filter((x: { Class: string }) => x.Class === 'config');
+    expect(results.map((x: { Target: string; Type: string }) => [x.Target, x.Type]).sort()).toEqual([
+      ['Dockerfile', 'dockerfile'],
+      ['deploy.yaml', 'kubernetes'],
+    ]);
+    const dockerfile = results.find((x: { Target: string }) => x.Target === 'Dockerfile');
+    const ids = dockerfile.Misconfigurations.map((m: { ID: string }) => m.ID);
+    expect(ids).toContain('CP-DF-001'); // runs as root
+    const privileged = results.find((x: { Target: string }) => x.Target === 'deploy.yaml').Misconfigurations.find((m: { AVDID?: string }) => m.AVDID === 'KSV017');
+    expect(privileged).toMatchObject({ Status: 'FAIL', CauseMetadata: { StartLine: 14 } });
+    const table = await runCli('security-scan', `fs:${app}`, '--scanners', 'config');
+    expect(table.stdout).toMatch(/Configuration: \d+ findings/);
+    // The image built from this machine's dpkg database runs as user 1000 and has no healthcheck.
+    process.env.FAIL_ON_VULNERABILITIES = 'false';
+    const img = await runCli('security-scan', `docker-archive:${archive}`, '--scanners', 'config', '--format', 'json');
+    expect(img.code).toBe(0);
+    const imgIds = JSON.parse(img.stdout).Results.flatMap((x: { Misconfigurations?: { ID: string }[] }) => x.Misconfigurations ?? []).map((m: { ID: string }) => m.ID);
+    expect(imgIds).toContain('CP-IMG-003');
+    expect(imgIds).not.toContain('CP-IMG-001');
+  });
 });

@@ -1,8 +1,9 @@
+import type { Misconfiguration } from '../misconfig/index.js';
 import type { GateResult } from '../policy/thresholds.js';
 import { SEVERITIES, type Inventory, type TargetInfo, type VulnerabilityFinding } from '../types.js';
 
 /** A report for a person at a terminal: counts, then findings grouped by package. */
-export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult): string {
+export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult, misconfigurations: readonly Misconfiguration[] = []): string {
   const lines: string[] = [];
   const os = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : 'unknown OS';
   lines.push(`${target.name} (${os}), ${inventory.packages.length} packages`);
@@ -17,6 +18,14 @@ export function renderTable(target: TargetInfo, inventory: Inventory, findings: 
     for (const r of rows) {
       lines.push(fmt(r[0] === last ? ['', ...r.slice(1)] : r));
       last = r[0];
+    }
+  }
+  if (misconfigurations.length > 0) {
+    lines.push('', `Configuration: ${misconfigurations.length} findings${misconfigurations.some((m) => m.suppressed) ? ` (${misconfigurations.filter((m) => m.suppressed).length} suppressed)` : ''}`);
+    for (const m of misconfigurations) {
+      const where = m.line > 0 ? `${m.file}:${m.line}` : m.file;
+      const res = [m.resource.kind, m.resource.name, m.resource.container].filter(Boolean).join('/');
+      lines.push(`  ${m.severity.padEnd(8)} ${m.id}  ${where}  ${res}: ${m.title}${m.suppressed ? ` [suppressed: ${m.suppressed.reason}]` : ''}`);
     }
   }
   if (inventory.warnings.length > 0) lines.push('', `${inventory.warnings.length} malformed package entries were skipped`);

@@ -1,3 +1,4 @@
+import type { Misconfiguration } from '../misconfig/index.js';
 import type { Inventory, Package, Severity, TargetInfo, VulnerabilityFinding } from '../types.js';
 
 /**
@@ -27,13 +28,30 @@ export interface TrivyVulnerability {
   VendorIDs?: string[];
 }
 
+export interface TrivyMisconfiguration {
+  Type: string;
+  ID: string;
+  /** The equivalent Trivy check id, when one exists, so results can be mapped. */
+  AVDID?: string;
+  Title: string;
+  Description: string;
+  Message: string;
+  Resolution: string;
+  Severity: Severity;
+  PrimaryURL?: string;
+  References: string[];
+  Status: 'FAIL' | 'SUPPRESSED';
+  CauseMetadata: { Resource: string; Provider: string; StartLine?: number; EndLine?: number };
+  Suppression?: { Reason: string };
+}
+
 export interface TrivyResult {
   Target: string;
   Class: 'os-pkgs' | 'lang-pkgs' | 'secret' | 'config';
   Type: string;
   Vulnerabilities?: TrivyVulnerability[];
   Secrets?: unknown[];
-  Misconfigurations?: unknown[];
+  Misconfigurations?: TrivyMisconfiguration[];
 }
 
 export interface TrivyReport {
@@ -86,7 +104,42 @@ function toTrivy(f: VulnerabilityFinding): TrivyVulnerability {
 }
 
 /** Builds the report. `now` is passed in so golden files and tests are stable. */
-export function buildTrivyReport(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], now: Date): TrivyReport {
+const CONFIG_TYPES: Record<string, { type: string; provider: string }> = {
+  dockerfile: { type: 'dockerfile', provider: 'Dockerfile' },
+  kubernetes: { type: 'kubernetes', provider: 'Kubernetes' },
+  compose: { type: 'docker-compose', provider: 'Compose' },
+  image: { type: 'image-config', provider: 'Image' },
+};
+
+function configKind(m: Misconfiguration): keyof typeof CONFIG_TYPES {
+  if (m.id.startsWith('CP-DF')) return 'dockerfile';
+  if (m.id.startsWith('CP-K8S')) return 'kubernetes';
+  if (m.id.startsWith('CP-DC')) return 'compose';
+  return 'image';
+}
+
+function toTrivyMisconfig(m: Misconfiguration): TrivyMisconfiguration {
+  const kind = CONFIG_TYPES[configKind(m)];
+  const resource = [m.resource.kind, m.resource.name, m.resource.container].filter(Boolean).join('/');
+  const refs = [m.references.cis, m.references.pss].filter((x): x is string => Boolean(x));
+  return {
+    Type: `${kind.provider} Security Check`,
+    ID: m.id,
+    ...(m.references.trivy ? { AVDID: m.references.trivy } : {}),
+    Title: m.title,
+    Description: m.description,
+    Message: m.description,
+    Resolution: m.remediation,
+    Severity: m.severity,
+    ...(m.references.urls[0] ? { PrimaryURL: m.references.urls[0] } : {}),
+    References: [...refs, ...m.references.urls],
+    Status: m.suppressed ? 'SUPPRESSED' : 'FAIL',
+    CauseMetadata: { Resource: resource, Provider: kind.provider, ...(m.line > 0 ? { StartLine: m.line, EndLine: m.line } : {}) },
+    ...(m.suppressed ? { Suppression: { Reason: m.suppressed.reason } } : {}),
+  };
+}
+
+export function buildTrivyReport(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], now: Date, misconfigurations: readonly Misconfiguration[] = []): TrivyReport {
   const isImage = target.kind !== 'fs';
   const osName = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : null;
   const groups = new Map<string, { result: TrivyResult; order: number }>();
@@ -105,6 +158,10 @@ export function buildTrivyReport(target: TargetInfo, inventory: Inventory, findi
       ? groupFor('os', () => ({ Target: `${target.name}${osName ? ` (${osName})` : ''}`, Class: 'os-pkgs', Type: inventory.os?.family ?? eco, Vulnerabilities: [] }), 0)
       : groupFor(`lang:${f.pkgPath}`, () => ({ Target: langTarget({ path: f.pkgPath }), Class: 'lang-pkgs', Type: eco === 'pypi' ? 'python-pkg' : eco === 'npm' ? 'node-pkg' : eco, Vulnerabilities: [] }), 1);
     result.Vulnerabilities?.push(toTrivy(f));
+  }
+  for (const m of misconfigurations) {
+    const kind = CONFIG_TYPES[configKind(m)];
+    groupFor(`config:${m.file}`, () => ({ Target: m.file.replace(/^\//, ''), Class: 'config', Type: kind.type, Misconfigurations: [] }), 2).Misconfigurations?.push(toTrivyMisconfig(m));
   }
   const results = [...groups.values()].sort((a, b) => a.order - b.order || a.result.Target.localeCompare(b.result.Target)).map((g) => g.result);
   const metadata: TrivyReport['Metadata'] = {};
