@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
+import { parseBaseline } from '../security/secrets/index.js';
 import { ChurnError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { parseSeverityList } from '../security/policy/thresholds.js';
@@ -28,6 +32,8 @@ interface ScanFlags {
   backend: string;
   platform?: string;
   insecure?: boolean;
+  secretBaseline?: string;
+  ignoreFile?: string;
 }
 
 export function registerSecurityCommands(program: Command, cli: Cli): void {
@@ -35,7 +41,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .command('security-scan')
     .description('scan an image or a folder for vulnerable packages; exit 1 when the severity gate fails')
     .argument('<target>', 'image name, host:port/name:tag, docker-archive:PATH, oci:DIR[:tag], fs:PATH or a folder')
-    .option('--scanners <list>', 'which scanners to run: vuln, config (comma-separated; default vuln)', listOption)
+    .option('--scanners <list>', 'which scanners to run: vuln, secret, config (comma-separated; default vuln)', listOption)
     .option('--format <f>', 'table, json (Trivy layout) or cyclonedx (SBOM)', 'table')
     .option('--output <file>', 'write the report here (atomically) instead of standard output')
     .option('--severity <list>', 'report only these severities, e.g. CRITICAL,HIGH (the gate still counts all)')
@@ -43,6 +49,8 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .option('--backend <b>', 'native or trivy (a trivy binary on PATH)', 'native')
     .option('--platform <os/arch>', 'platform to pick from a multi-platform image', 'linux/amd64')
     .option('--insecure', 'allow plain-HTTP registries other than localhost')
+    .option('--secret-baseline <file>', 'JSON list of accepted secret fingerprints (reported, not counted)')
+    .option('--ignore-file <file>', 'gitignore-style paths the secret scanner skips (default: .churnignore in a scanned folder)')
     .action(async (target: string, o: ScanFlags) => {
       if (LATER_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not available in this build (use ${FORMATS.join(', ')})`);
       if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${o.format}"`);
@@ -54,6 +62,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
         throw new UsageError(`--severity: ${(e as Error).message}`);
       }
       const config = loadConfig();
+      const secrets = await secretSettings(target, o);
       const progress = cli.progress();
       let result;
       try {
@@ -67,6 +76,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
             : { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: false },
           severities,
           allowedPorts: config.security.allowedIngressPorts,
+          secrets,
           targetOptions: { platform: o.platform, insecure: o.insecure ?? false },
           onProgress: (stage, d, t) => progress.update(stage, d, t),
         });
@@ -75,9 +85,9 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
       }
       const now = new Date();
       let text: string;
-      if (o.format === 'json') text = `${JSON.stringify(buildTrivyReport(result.target, result.inventory, result.shown, now, result.shownMisconfigurations), null, 2)}\n`;
+      if (o.format === 'json') text = `${JSON.stringify(buildTrivyReport(result.target, result.inventory, result.shown, now, result.shownMisconfigurations, result.shownSecrets), null, 2)}\n`;
       else if (o.format === 'cyclonedx') text = `${buildCycloneDx(result.target, result.inventory, now, process.env.npm_package_version ?? '0.1.0')}\n`;
-      else text = `${renderTable(result.target, result.inventory, result.shown, result.gate, result.shownMisconfigurations)}\n`;
+      else text = `${renderTable(result.target, result.inventory, result.shown, result.gate, result.shownMisconfigurations, result.shownSecrets)}\n`;
       if (o.output) await writeFileAtomic(o.output, text);
       else cli.stdout.write(text);
       for (const w of result.warnings.slice(0, 20)) cli.info(`warning: ${w}`);
@@ -138,4 +148,21 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
         ]),
       );
     });
+}
+
+/** The secret scanner's ignore file (given, or .churnignore in a scanned folder) and baseline. */
+async function secretSettings(target: string, o: ScanFlags): Promise<{ ignore?: string; baseline?: string[] }> {
+  const read = async (file: string, flag: string): Promise<string> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch {
+      throw new UsageError(`${flag}: cannot read ${file}`);
+    }
+  };
+  const folder = target.startsWith('fs:') ? target.slice(3) : /^[/.~]/.test(target) ? target : null;
+  let ignore: string | undefined;
+  if (o.ignoreFile) ignore = await read(o.ignoreFile, '--ignore-file');
+  else if (folder && existsSync(join(folder, '.churnignore'))) ignore = await read(join(folder, '.churnignore'), '.churnignore');
+  const baseline = o.secretBaseline ? [...parseBaseline(await read(o.secretBaseline, '--secret-baseline'))] : undefined;
+  return { ignore, baseline };
 }

@@ -3,13 +3,14 @@ import { runTrivy } from './backend/trivy.js';
 import { analyzeInventory, inventoryWanted } from './inventory/index.js';
 import { analyzeConfigFiles, analyzeImageConfig, compareFindings as compareMisconfigs, type Misconfiguration } from './misconfig/index.js';
 import { evaluateThresholds, type GateResult, type Thresholds } from './policy/thresholds.js';
+import { scanComposeEnvironment, scanImageConfigEnv, scanKubernetesSecretData, scanTargetSecrets, type SecretFinding } from './secrets/index.js';
 import { openTarget, type TargetOptions } from './target/index.js';
 import type { Inventory, Severity, TargetInfo, VulnerabilityFinding } from './types.js';
 import { openVulnDb } from './vuln/db.js';
 import { compareFindings, matchPackages } from './vuln/matcher.js';
 
 export type ScannerName = 'vuln' | 'secret' | 'config' | 'signature';
-export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln', 'config'];
+export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln', 'secret', 'config'];
 
 /** Files the configuration scanner reads: Dockerfiles and YAML (Compose, Kubernetes). */
 const CONFIG_FILE = /(^|\/)((Dockerfile|Containerfile)([.-][^/]*)?|[^/]*\.(dockerfile|containerfile|ya?ml))$/i;
@@ -26,6 +27,8 @@ export interface ScanOptions {
   severities?: readonly Severity[];
   /** Ports the configuration checks allow to be exposed (ALLOWED_INGRESS_PORTS). */
   allowedPorts?: number[];
+  /** Secret scanner settings: .churnignore text, baseline fingerprints, allow-lists. */
+  secrets?: { ignore?: string; baseline?: string[]; allowPaths?: string[] };
   targetOptions?: TargetOptions;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -40,6 +43,9 @@ export interface ScanResult {
   /** Configuration findings (suppressed ones included, marked), sorted. */
   misconfigurations: Misconfiguration[];
   shownMisconfigurations: Misconfiguration[];
+  /** Secret findings (baseline-accepted ones included, marked), sorted; matches are redacted. */
+  secrets: SecretFinding[];
+  shownSecrets: SecretFinding[];
   gate: GateResult;
   /** Things contained rather than failed (skipped entries, unreadable versions). */
   warnings: string[];
@@ -61,8 +67,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   let misconfigurations: Misconfiguration[] = [];
   const wantInventory = inventoryWanted();
   const wantConfig = scanners.includes('config');
+  const wantSecrets = scanners.includes('secret');
+  let secrets: SecretFinding[] = [];
+  const secretOptions = { ignore: opts.secrets?.ignore, baseline: opts.secrets?.baseline, allow: { paths: opts.secrets?.allowPaths } };
   try {
-    const files = await opened.files((path, size) => wantInventory(path, size) || (wantConfig && size <= MAX_CONFIG_BYTES && CONFIG_FILE.test(path)));
+    const wantYaml = wantConfig || wantSecrets;
+    const files = await opened.files((path, size) => wantInventory(path, size) || (wantYaml && size <= MAX_CONFIG_BYTES && CONFIG_FILE.test(path)));
     inventory = analyzeInventory(files.filter((f) => wantInventory(f.path, f.size)));
     if (wantConfig) {
       const isImage = opened.info.kind !== 'fs';
@@ -72,6 +82,17 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
       misconfigurations = analyzeConfigFiles(configFiles, { allowedPorts: opts.allowedPorts });
       if (opened.info.config) misconfigurations.push(...analyzeImageConfig(opened.info.config, { allowedPorts: opts.allowedPorts, source: opened.info.name }));
       misconfigurations.sort(compareMisconfigs);
+    }
+    if (wantSecrets) {
+      opts.onProgress?.('secrets', 1, 3);
+      secrets = await scanTargetSecrets(opened, secretOptions);
+      if (opened.info.config) secrets.push(...scanImageConfigEnv(opened.info.config.env, secretOptions));
+      // Kubernetes Secret data is base64: decoded here, where a plain text scan cannot see it.
+      for (const f of files.filter((x) => /\.ya?ml$/i.test(x.path))) {
+        const text = f.content.toString('utf8');
+        secrets.push(...scanKubernetesSecretData(text, f.path, secretOptions), ...scanComposeEnvironment(text, f.path, secretOptions));
+      }
+      secrets = dedupeSecrets(secrets);
     }
     warnings.push(...opened.warnings.map((w) => `${w.path}: ${w.message}`));
   } finally {
@@ -93,7 +114,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   }
   opts.onProgress?.('matching', 3, 3);
   const severities = opts.severities && opts.severities.length > 0 ? new Set(opts.severities) : null;
-  const counted = [...findings, ...misconfigurations.filter((m) => !m.suppressed)];
+  const counted = [...findings, ...misconfigurations.filter((m) => !m.suppressed), ...secrets.filter((x) => !x.baseline)];
   return {
     target: opened.info,
     inventory,
@@ -101,7 +122,21 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     shown: severities ? findings.filter((f) => severities.has(f.severity)) : findings,
     misconfigurations,
     shownMisconfigurations: severities ? misconfigurations.filter((m) => severities.has(m.severity)) : misconfigurations,
+    secrets,
+    shownSecrets: severities ? secrets.filter((x) => severities.has(x.severity)) : secrets,
     gate: evaluateThresholds(counted, opts.thresholds),
     warnings,
   };
+}
+
+const RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
+
+/** One finding per secret and place (a file seen in several layers, or by two sources, counts once), sorted. */
+function dedupeSecrets(all: SecretFinding[]): SecretFinding[] {
+  const seen = new Map<string, SecretFinding>();
+  for (const f of all) {
+    const key = `${f.fingerprint}:${f.line}:${f.layer ?? ''}:${f.deleted ? 1 : 0}`;
+    if (!seen.has(key)) seen.set(key, f);
+  }
+  return [...seen.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
 }

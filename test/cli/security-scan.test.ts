@@ -178,4 +178,25 @@ describe('churn security-scan', () => {
     expect(imgIds).toContain('CP-IMG-003');
     expect(imgIds).not.toContain('CP-IMG-001');
   });
+
+  it('runs the secret scanner on a folder: plain files, base64 Kubernetes Secret data, the ignore file, redaction', async () => {
+    const app = join(tmp.dir, 'secrets');
+    mkdirSync(join(app, 'fixtures'), { recursive: true });
+    // Built from pieces so this test file holds no live-looking token.
+    const token = ['gh', 'p_', 'R7x9Kq2LmN4vT8wZ3yB6cD1eF5gH0jA2sU7i'].join('');
+    const aws = ['AKIA', 'Q3XZ7R2M5N8P4K6W'].join('');
+    writeFileSync(join(app, '.env'), `GITHUB_TOKEN=${token}\n`);
+    writeFileSync(join(app, 'fixtures', 'fake.env'), `GITHUB_TOKEN=${token}\n`);
+    writeFileSync(join(app, '.churnignore'), 'fixtures/\n');
+    writeFileSync(join(app, 'secret.yaml'), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  AWS_ACCESS_KEY_ID: ${Buffer.from(aws).toString('base64')}\n`);
+    const r = await runCli('security-scan', `fs:${app}`, '--scanners', 'secret', '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain(token);
+    expect(r.stdout).not.toContain(aws);
+    const results = JSON.parse(r.stdout).Results.filter((x: { Class: string }) => x.Class === 'secret');
+    expect(results.map((x: { Target: string }) => x.Target).sort()).toEqual(['.env', 'secret.yaml']);
+    const env = results.find((x: { Target: string }) => x.Target === '.env').Secrets[0];
+    expect(env).toMatchObject({ Category: expect.any(String), StartLine: 1 });
+    expect(env.RuleID).toMatch(/github/i);
+  });
 });

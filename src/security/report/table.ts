@@ -1,9 +1,10 @@
 import type { Misconfiguration } from '../misconfig/index.js';
 import type { GateResult } from '../policy/thresholds.js';
+import type { SecretFinding } from '../secrets/index.js';
 import { SEVERITIES, type Inventory, type TargetInfo, type VulnerabilityFinding } from '../types.js';
 
 /** A report for a person at a terminal: counts, then findings grouped by package. */
-export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult, misconfigurations: readonly Misconfiguration[] = []): string {
+export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult, misconfigurations: readonly Misconfiguration[] = [], secrets: readonly SecretFinding[] = []): string {
   const lines: string[] = [];
   const os = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : 'unknown OS';
   lines.push(`${target.name} (${os}), ${inventory.packages.length} packages`);
@@ -26,6 +27,13 @@ export function renderTable(target: TargetInfo, inventory: Inventory, findings: 
       const where = m.line > 0 ? `${m.file}:${m.line}` : m.file;
       const res = [m.resource.kind, m.resource.name, m.resource.container].filter(Boolean).join('/');
       lines.push(`  ${m.severity.padEnd(8)} ${m.id}  ${where}  ${res}: ${m.title}${m.suppressed ? ` [suppressed: ${m.suppressed.reason}]` : ''}`);
+    }
+  }
+  if (secrets.length > 0) {
+    lines.push('', `Secrets: ${secrets.length} findings`);
+    for (const x of secrets) {
+      const where = `${x.path}:${x.line}${x.layer !== undefined ? ` (layer ${x.layer}${x.deleted ? ', deleted later' : ''})` : ''}`;
+      lines.push(`  ${x.severity.padEnd(8)} ${x.ruleId}  ${where}  ${x.match}${x.baseline ? ' [baseline]' : ''}${x.reason ? ` [${x.reason}]` : ''}`);
     }
   }
   if (inventory.warnings.length > 0) lines.push('', `${inventory.warnings.length} malformed package entries were skipped`);

@@ -1,4 +1,5 @@
 import type { Misconfiguration } from '../misconfig/index.js';
+import type { SecretFinding } from '../secrets/index.js';
 import type { Inventory, Package, Severity, TargetInfo, VulnerabilityFinding } from '../types.js';
 
 /**
@@ -45,12 +46,26 @@ export interface TrivyMisconfiguration {
   Suppression?: { Reason: string };
 }
 
+export interface TrivySecret {
+  RuleID: string;
+  Category: string;
+  Severity: Severity;
+  Title: string;
+  StartLine: number;
+  EndLine: number;
+  /** Redacted: never the whole secret. */
+  Match: string;
+  Layer?: { Digest: string; DiffID: string };
+  Deleted?: boolean;
+  Baseline?: boolean;
+}
+
 export interface TrivyResult {
   Target: string;
   Class: 'os-pkgs' | 'lang-pkgs' | 'secret' | 'config';
   Type: string;
   Vulnerabilities?: TrivyVulnerability[];
-  Secrets?: unknown[];
+  Secrets?: TrivySecret[];
   Misconfigurations?: TrivyMisconfiguration[];
 }
 
@@ -139,7 +154,14 @@ function toTrivyMisconfig(m: Misconfiguration): TrivyMisconfiguration {
   };
 }
 
-export function buildTrivyReport(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], now: Date, misconfigurations: readonly Misconfiguration[] = []): TrivyReport {
+export function buildTrivyReport(
+  target: TargetInfo,
+  inventory: Inventory,
+  findings: readonly VulnerabilityFinding[],
+  now: Date,
+  misconfigurations: readonly Misconfiguration[] = [],
+  secrets: readonly SecretFinding[] = [],
+): TrivyReport {
   const isImage = target.kind !== 'fs';
   const osName = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : null;
   const groups = new Map<string, { result: TrivyResult; order: number }>();
@@ -162,6 +184,21 @@ export function buildTrivyReport(target: TargetInfo, inventory: Inventory, findi
   for (const m of misconfigurations) {
     const kind = CONFIG_TYPES[configKind(m)];
     groupFor(`config:${m.file}`, () => ({ Target: m.file.replace(/^\//, ''), Class: 'config', Type: kind.type, Misconfigurations: [] }), 2).Misconfigurations?.push(toTrivyMisconfig(m));
+  }
+  for (const x of secrets) {
+    const layer = x.layer === undefined ? undefined : target.layers[x.layer];
+    groupFor(`secret:${x.path}`, () => ({ Target: x.path.replace(/^\//, ''), Class: 'secret', Type: '', Secrets: [] }), 3).Secrets?.push({
+      RuleID: x.ruleId,
+      Category: x.category,
+      Severity: x.severity,
+      Title: x.title,
+      StartLine: x.line,
+      EndLine: x.line,
+      Match: x.match,
+      ...(layer && target.kind !== 'fs' ? { Layer: { Digest: layer.digest, DiffID: layer.diffId } } : {}),
+      ...(x.deleted ? { Deleted: true } : {}),
+      ...(x.baseline ? { Baseline: true } : {}),
+    });
   }
   const results = [...groups.values()].sort((a, b) => a.order - b.order || a.result.Target.localeCompare(b.result.Target)).map((g) => g.result);
   const metadata: TrivyReport['Metadata'] = {};
