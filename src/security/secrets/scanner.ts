@@ -29,6 +29,11 @@ interface Compiled {
 }
 
 const cache = new WeakMap<ScanSecretsOptions, Compiled>();
+/**
+ * The one object that stands for "no options": compiled state is cached per options object,
+ * so a fresh `{}` default per call would recompile every rule (and the keyword index) per file.
+ */
+export const NO_OPTIONS: ScanSecretsOptions = Object.freeze({});
 
 function compileOptions(options: ScanSecretsOptions): Compiled {
   const hit = cache.get(options);
@@ -63,7 +68,7 @@ function compileOptions(options: ScanSecretsOptions): Compiled {
 }
 
 /** Whether `path` is scanned at all under these options (not ignored, not allow-listed). */
-export function isPathScanned(path: string, options: ScanSecretsOptions = {}): boolean {
+export function isPathScanned(path: string, options: ScanSecretsOptions = NO_OPTIONS): boolean {
   return !(compileOptions(options).skipPath?.ignores(path) ?? false);
 }
 
@@ -147,7 +152,7 @@ function display(m: RawMatch): string {
  * @example
  * const findings = scanSecrets(readFileSync('.env'), '/app/.env', { ignore: readFileSync('.churnignore', 'utf8') });
  */
-export function scanSecrets(content: Buffer, path: string, options: ScanSecretsOptions = {}, origin: SecretOrigin = {}): SecretFinding[] {
+export function scanSecrets(content: Buffer, path: string, options: ScanSecretsOptions = NO_OPTIONS, origin: SecretOrigin = {}): SecretFinding[] {
   const c = compileOptions(options);
   if (!isScannableContent(content, c.maxBytes) || (c.skipPath?.ignores(path) ?? false)) return [];
   const wanted = c.keywords.match(content);

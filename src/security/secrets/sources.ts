@@ -1,5 +1,5 @@
 import { LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { scanSecrets } from './scanner.js';
+import { NO_OPTIONS, scanSecrets } from './scanner.js';
 import type { ScanSecretsOptions, SecretFinding } from './types.js';
 
 /*
@@ -19,7 +19,7 @@ function scanAssignment(name: string, value: string, path: string, line: number,
  * @example
  * scanImageConfigEnv(info.config?.env ?? [])
  */
-export function scanImageConfigEnv(env: readonly string[], options: ScanSecretsOptions = {}, path = 'image config Env'): SecretFinding[] {
+export function scanImageConfigEnv(env: readonly string[], options: ScanSecretsOptions = NO_OPTIONS, path = 'image config Env'): SecretFinding[] {
   return env.flatMap((entry, i) => {
     const eq = entry.indexOf('=');
     return eq < 0 ? [] : scanAssignment(entry.slice(0, eq), entry.slice(eq + 1), path, i + 1, 'image config Env', options);
@@ -84,7 +84,7 @@ function scanSecretDoc(secret: unknown, counter: LineCounter, path: string, opti
  * @example
  * scanKubernetesSecretData(readFileSync('deploy/k8s/secret.yaml', 'utf8'), 'deploy/k8s/secret.yaml')
  */
-export function scanKubernetesSecretData(yamlText: string, path: string, options: ScanSecretsOptions = {}): SecretFinding[] {
+export function scanKubernetesSecretData(yamlText: string, path: string, options: ScanSecretsOptions = NO_OPTIONS): SecretFinding[] {
   const counter = new LineCounter();
   const out: SecretFinding[] = [];
   for (const doc of parseAllDocuments(yamlText, { lineCounter: counter, uniqueKeys: false })) {
@@ -108,7 +108,7 @@ export function scanKubernetesSecretData(yamlText: string, path: string, options
  * @example
  * scanComposeEnvironment(readFileSync('docker-compose.yml', 'utf8'), 'docker-compose.yml')
  */
-export function scanComposeEnvironment(yamlText: string, path: string, options: ScanSecretsOptions = {}): SecretFinding[] {
+export function scanComposeEnvironment(yamlText: string, path: string, options: ScanSecretsOptions = NO_OPTIONS): SecretFinding[] {
   const counter = new LineCounter();
   const out: SecretFinding[] = [];
   for (const doc of parseAllDocuments(yamlText, { lineCounter: counter, uniqueKeys: false })) {

@@ -1,6 +1,6 @@
 import type { ImageFile } from '../types.js';
 import type { OpenedTarget } from '../target/index.js';
-import { DEFAULT_MAX_BYTES, isPathScanned, scanSecrets } from './scanner.js';
+import { DEFAULT_MAX_BYTES, NO_OPTIONS, isPathScanned, scanSecrets } from './scanner.js';
 import type { ScanSecretsOptions, SecretFinding } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ScanSecretsOptions, SecretFinding } from './types.js';
  * const findings = await scanTargetSecrets(target);
  * await target.close();
  */
-export async function scanTargetSecrets(target: OpenedTarget, options: ScanSecretsOptions = {}): Promise<SecretFinding[]> {
+export async function scanTargetSecrets(target: OpenedTarget, options: ScanSecretsOptions = NO_OPTIONS): Promise<SecretFinding[]> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const findings: SecretFinding[] = [];
   let perLayer = 0;
