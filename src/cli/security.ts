@@ -39,7 +39,7 @@ interface ScanFlags {
 export function registerSecurityCommands(program: Command, cli: Cli): void {
   program
     .command('security-scan')
-    .description('scan an image or a folder for vulnerable packages; exit 1 when the severity gate fails')
+    .description('scan an image or a folder for vulnerable packages, secrets and misconfigurations; exit 1 when the gate fails')
     .argument('<target>', 'image name, host:port/name:tag, docker-archive:PATH, oci:DIR[:tag], fs:PATH or a folder')
     .option('--scanners <list>', 'which scanners to run: vuln, secret, config (comma-separated; default vuln)', listOption)
     .option('--format <f>', 'table, json (Trivy layout) or cyclonedx (SBOM)', 'table')
