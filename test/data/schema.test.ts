@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idCandidates, inferSchema } from '../../src/data/schema.js';
 import { readTable } from '../../src/data/table.js';
-import { ChurnError } from '../../src/errors.js';
+import { codeOf } from '../support/errors.js';
 import { tempDir } from '../support/tmp.js';
 
 const tmp = tempDir();
@@ -15,15 +15,6 @@ async function load(name: string, text: string, id?: string) {
   return readTable(path, { keepStrings: (h) => idCandidates(h, id) });
 }
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ChurnError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 const header = ['customerID', 'tenure', 'plan', 'charges', 'region', 'note', 'Churn'];
 const rows = Array.from({ length: 60 }, (_, i) => [`C${i}`, String(i % 13), i % 3 === 0 ? 'basic' : 'pro', i === 5 ? ' ' : (20 + i * 1.5).toFixed(2), 'north', `free text ${i}`, i % 4 === 0 ? 'Yes' : 'No']);

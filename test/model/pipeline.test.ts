@@ -2,26 +2,17 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCustomersCsv } from '../../src/data/generate.js';
-import { ChurnError } from '../../src/errors.js';
 import { artifactChecksum, loadArtifact, saveArtifact, type ModelArtifact } from '../../src/model/artifact.js';
 import { ChurnModel } from '../../src/model/churn-model.js';
 import { evaluateCsv } from '../../src/model/score-csv.js';
 import { trainFromFile, type TrainResult } from '../../src/model/train.js';
+import { codeOfAsync } from '../support/errors.js';
 import { tempDir } from '../support/tmp.js';
 
 const tmp = tempDir();
 const data = tmp.path('customers.csv');
 let auto: TrainResult;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ChurnError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 beforeAll(async () => {
   const out = createWriteStream(data);
@@ -81,16 +72,16 @@ describe('training pipeline', () => {
       writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
       return p;
     };
-    expect(await codeOf(loadArtifact(write('altered.json', { ...good, threshold: { ...good.threshold, value: 0.99 } })))).toBe('MODEL_CORRUPTED');
-    expect(await codeOf(loadArtifact(write('foreign.json', { format: 'something-else' })))).toBe('MODEL_NOT_OURS');
-    expect(await codeOf(loadArtifact(write('text.json', 'hello')))).toBe('MODEL_NOT_OURS');
-    expect(await codeOf(loadArtifact(tmp.path('missing.json')))).toBe('MODEL_NOT_FOUND');
+    expect(await codeOfAsync(loadArtifact(write('altered.json', { ...good, threshold: { ...good.threshold, value: 0.99 } })))).toBe('MODEL_CORRUPTED');
+    expect(await codeOfAsync(loadArtifact(write('foreign.json', { format: 'something-else' })))).toBe('MODEL_NOT_OURS');
+    expect(await codeOfAsync(loadArtifact(write('text.json', 'hello')))).toBe('MODEL_NOT_OURS');
+    expect(await codeOfAsync(loadArtifact(tmp.path('missing.json')))).toBe('MODEL_NOT_FOUND');
     const newer = { ...good, formatVersion: 99 };
-    expect(await codeOf(loadArtifact(write('newer.json', { ...newer, checksum: artifactChecksum(newer) })))).toBe('MODEL_VERSION');
+    expect(await codeOfAsync(loadArtifact(write('newer.json', { ...newer, checksum: artifactChecksum(newer) })))).toBe('MODEL_VERSION');
     // Resealed with a valid checksum but an impossible model inside: caught by validation.
     const broken = { ...good, model: { ...good.model, state: { nonsense: true } } };
     const path = write('broken.json', { ...broken, checksum: artifactChecksum(broken) });
-    expect(await codeOf(ChurnModel.load(path))).toBe('MODEL_CORRUPTED');
+    expect(await codeOfAsync(ChurnModel.load(path))).toBe('MODEL_CORRUPTED');
   });
 
   it('trains on every row with --test-fraction 0 and honours a fixed threshold', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openCsv } from '../../src/data/csv-reader.js';
-import { ChurnError } from '../../src/errors.js';
 import { RecordEncoder } from '../../src/model/record.js';
 import type { FeatureSpec } from '../../src/model/types.js';
+import { codeOf } from '../support/errors.js';
 import { tempDir } from '../support/tmp.js';
 
 const tmp = tempDir();
@@ -13,15 +13,6 @@ const features: FeatureSpec[] = [
 ];
 const enc = new RecordEncoder(features);
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ChurnError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('RecordEncoder', () => {
   it('reads the same values from CSV bytes as from strings', async () => {

@@ -1,5 +1,5 @@
 import { designMargins, designTransposeMul } from './design.js';
-import { addPenaltyGradient, backtrack, baseLogOdds, dataLoss, dot, gradientScale, maxAbs, penalty, residuals } from './objective.js';
+import { addPenaltyGradient, backtrack, startingPoint, dot, gradientScale, maxAbs, residuals } from './objective.js';
 import type { Problem } from './objective.js';
 import type { SolverResult, SolverSettings } from './solver.js';
 
@@ -14,15 +14,13 @@ export function solveLbfgs(pr: Problem, s: SolverSettings): SolverResult {
   const { D } = pr;
   const n = D.nRows;
   const d1 = D.width + 1;
-  const beta = new Float64Array(d1);
-  beta[D.width] = baseLogOdds(pr);
-  const margins = new Float64Array(n).fill(beta[D.width]);
+  const { beta, margins, loss } = startingPoint(pr);
   const r = new Float64Array(n);
   const xd = new Float64Array(n);
   let g = new Float64Array(d1);
   const limit = s.tol * gradientScale(pr);
   const hist: { s: Float64Array; y: Float64Array; rho: number }[] = [];
-  let f = dataLoss(pr, margins) + penalty(beta, D.width);
+  let f = loss;
   const gradientAt = (out: Float64Array): void => {
     residuals(pr, margins, r);
     designTransposeMul(D, r, out);

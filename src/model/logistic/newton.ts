@@ -1,7 +1,7 @@
 import { cholesky, choleskySolve } from './cholesky.js';
 import { columnCounts, designGram, designMargins, designTransposeMul } from './design.js';
 import type { Design } from './design.js';
-import { addPenaltyGradient, backtrack, baseLogOdds, dataLoss, dot, gradientScale, maxAbs, penalty, residuals } from './objective.js';
+import { addPenaltyGradient, backtrack, startingPoint, dot, gradientScale, maxAbs, residuals } from './objective.js';
 import type { Problem } from './objective.js';
 import type { SolverResult, SolverSettings } from './solver.js';
 
@@ -23,9 +23,7 @@ export function solveNewton(pr: Problem, s: SolverSettings): SolverResult {
   const { D } = pr;
   const n = D.nRows;
   const d1 = D.width + 1;
-  const beta = new Float64Array(d1);
-  beta[D.width] = baseLogOdds(pr);
-  const margins = new Float64Array(n).fill(beta[D.width]);
+  const { beta, margins, loss } = startingPoint(pr);
   const r = new Float64Array(n);
   const h = new Float64Array(n);
   const xd = new Float64Array(n);
@@ -35,7 +33,7 @@ export function solveNewton(pr: Problem, s: SolverSettings): SolverResult {
   const limit = s.tol * gradientScale(pr);
   const stride = Math.max(1, Math.ceil(n / (s.hessianRows ?? DEFAULT_HESSIAN_ROWS)));
   const sample = stride > 1 ? hessianSample(D, stride) : undefined;
-  let f = dataLoss(pr, margins) + penalty(beta, D.width);
+  let f = loss;
   let iterations = 0;
   let gmax = Infinity;
   while (true) {

@@ -117,3 +117,15 @@ export function backtrack(pr: Problem, margins: Float64Array, xd: Float64Array, 
   }
   return { t: 0, f: f0 };
 }
+
+/**
+ * Where both solvers start: every coefficient 0 and the intercept at the prior log-odds, with
+ * the margins that implies and the loss there.
+ */
+export function startingPoint(pr: Problem): { beta: Float64Array; margins: Float64Array; loss: number } {
+  const width = pr.D.width;
+  const beta = new Float64Array(width + 1);
+  beta[width] = baseLogOdds(pr);
+  const margins = new Float64Array(pr.D.nRows).fill(beta[width]);
+  return { beta, margins, loss: dataLoss(pr, margins) + penalty(beta, width) };
+}
