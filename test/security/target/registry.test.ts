@@ -34,9 +34,14 @@ beforeAll(async () => {
     ],
     fragile: { layers: [await tarLayer([{ path: 'unique', content: `only here ${Date.now()}` }])] },
   });
+  // The two Debian pushes share blobs in one repository: pushed at once, the registry can see the
+  // same upload twice and reject the manifest ("blob unknown"), so they go one after the other.
+  const pushDebian = async (): Promise<void> => {
+    await skopeoCopy(`oci:${debian}:bookworm`, `docker://${host}/local/debian:oci`);
+    await skopeoCopy(`oci:${debian}:bookworm`, `docker://${host}/local/debian:v2s2`, '--format', 'v2s2');
+  };
   await Promise.all([
-    skopeoCopy(`oci:${debian}:bookworm`, `docker://${host}/local/debian:oci`),
-    skopeoCopy(`oci:${debian}:bookworm`, `docker://${host}/local/debian:v2s2`, '--format', 'v2s2'),
+    pushDebian(),
     skopeoCopy(`oci:${images}:multi`, `docker://${host}/local/multi:latest`, '--all'),
     skopeoCopy(`oci:${images}:fragile`, `docker://${host}/local/fragile:1`),
   ]);
