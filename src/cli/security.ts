@@ -7,9 +7,7 @@ import { parseBaseline } from '../security/secrets/index.js';
 import { ChurnError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { parseSeverityList } from '../security/policy/thresholds.js';
-import { buildCycloneDx } from '../security/report/cyclonedx.js';
-import { renderTable } from '../security/report/table.js';
-import { buildTrivyReport } from '../security/report/trivy-json.js';
+import { isReportFormat, REPORT_FORMATS, renderReport } from '../security/report/render.js';
 import { runScan, type ScannerName } from '../security/scan.js';
 import type { Severity } from '../security/types.js';
 import { defaultDbPath } from '../security/vuln/db.js';
@@ -20,8 +18,6 @@ import { keyValueTable } from './format.js';
 import { listOption } from './options.js';
 import type { Cli } from './main.js';
 
-const FORMATS = ['table', 'json', 'cyclonedx'] as const;
-const LATER_FORMATS = ['sarif', 'markdown'];
 
 interface ScanFlags {
   scanners: string[];
@@ -52,8 +48,8 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .option('--secret-baseline <file>', 'JSON list of accepted secret fingerprints (reported, not counted)')
     .option('--ignore-file <file>', 'gitignore-style paths the secret scanner skips (default: .churnignore in a scanned folder)')
     .action(async (target: string, o: ScanFlags) => {
-      if (LATER_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not available in this build (use ${FORMATS.join(', ')})`);
-      if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${o.format}"`);
+      const format = o.format;
+      if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
       if (o.backend !== 'native' && o.backend !== 'trivy') throw new UsageError(`--backend must be native or trivy, got "${o.backend}"`);
       let severities: Severity[] | undefined;
       try {
@@ -83,11 +79,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
       } finally {
         progress.done();
       }
-      const now = new Date();
-      let text: string;
-      if (o.format === 'json') text = `${JSON.stringify(buildTrivyReport(result.target, result.inventory, result.shown, now, result.shownMisconfigurations, result.shownSecrets), null, 2)}\n`;
-      else if (o.format === 'cyclonedx') text = `${buildCycloneDx(result.target, result.inventory, now, process.env.npm_package_version ?? '0.1.0')}\n`;
-      else text = `${renderTable(result.target, result.inventory, result.shown, result.gate, result.shownMisconfigurations, result.shownSecrets)}\n`;
+      const text = renderReport(format, result, { now: new Date(), toolVersion: process.env.npm_package_version ?? '0.1.0' });
       if (o.output) await writeFileAtomic(o.output, text);
       else cli.stdout.write(text);
       for (const w of result.warnings.slice(0, 20)) cli.info(`warning: ${w}`);
