@@ -1,26 +1,47 @@
 /*
  * The keyword filter, in one pass over the bytes: every keyword is indexed by its first two
- * (lower-cased) bytes, so each position costs one table lookup and only positions starting a
- * known pair compare further. Calling `includes` once per keyword read the file ~90 times and
- * was most of the scan's time.
+ * bytes, so each position costs one table lookup and only positions starting a known pair compare
+ * further. Calling `includes` once per keyword read the file ~90 times and was most of the scan's
+ * time. Hand-written because it is the hot loop of the secret scanner: the pair table holds every
+ * case variant of each pair, so the loop reads raw bytes and lower-cases only at candidates.
  */
 
 const LOWER = new Uint8Array(256).map((_, b) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b));
+const UPPER = new Uint8Array(256).map((_, b) => (b >= 0x61 && b <= 0x7a ? b & 0xdf : b));
 
-/** Which rules a content's keywords unlock. */
+export interface KeywordHits {
+  /** The rules at least one of whose keywords occurs. */
+  rules: Set<number>;
+  /** For each located rule that occurs: where its keywords start, ascending. */
+  at: Map<number, number[]>;
+}
+
+/** Which rules a content's keywords unlock, and where the keywords of anchored rules are. */
 export class KeywordIndex {
-  /** Pair (first two bytes) -> 1 + index into `lists`; 0 when no keyword starts so. */
-  private readonly pairs = new Uint16Array(65536);
-  /** Per pair: the ids of the keywords starting with it. */
+  /** Raw byte pair -> 1 + slot; 0 when no keyword starts so. A byte each: 255 slots are plenty. */
+  private readonly pairs = new Uint8Array(65536);
+  /** Per slot: the ids of the keywords starting with its (lower-cased) pair. */
   private readonly lists: number[][] = [];
-  /** Per pair, 256 flags: the third bytes its keywords continue with (256 = a two-byte keyword). */
+  /** Per slot, 257 flags: the lower-cased third bytes its keywords continue with (256 = a two-byte keyword). */
   private third = new Uint8Array(0);
   private readonly bytes: Uint8Array[] = [];
+  /** Per keyword: the rules it unlocks by being present. */
   private readonly rules: number[][] = [];
+  /** Per keyword: 1 when it anchors a located rule, so every occurrence is recorded. */
+  private readonly anchoring: Uint8Array;
+  /** Located rule -> its keywords. */
+  private readonly anchorsOf = new Map<number, number[]>();
   /** Rules with a one-byte keyword run whenever content is scanned. */
   private readonly always: number[] = [];
 
-  constructor(keywords: ReadonlyMap<string, readonly number[]>) {
+  /**
+   * @param keywords lower-case keyword -> the rules it unlocks
+   * @param located rules whose every match starts where one of their keywords does: their
+   *   keyword positions are collected, so their regex runs only there
+   */
+  constructor(keywords: ReadonlyMap<string, readonly number[]>, located: ReadonlySet<number> = new Set()) {
+    const slotOf = new Map<number, number>();
+    const anchoring: number[] = [];
     for (const [keyword, rules] of keywords) {
       const bytes = Uint8Array.from(Buffer.from(keyword, 'latin1'), (b) => LOWER[b]);
       if (bytes.length < 2) {
@@ -28,14 +49,23 @@ export class KeywordIndex {
         continue;
       }
       const pair = (bytes[0] << 8) | bytes[1];
-      if (this.pairs[pair] === 0) {
+      let slot = slotOf.get(pair);
+      if (slot === undefined) {
+        slot = this.lists.length;
+        if (slot >= 255) throw new Error('too many distinct keyword beginnings for the keyword index (at most 255)');
+        slotOf.set(pair, slot);
         this.lists.push([]);
-        this.pairs[pair] = this.lists.length;
+        for (const a of new Set([bytes[0], UPPER[bytes[0]]])) for (const b of new Set([bytes[1], UPPER[bytes[1]]])) this.pairs[(a << 8) | b] = slot + 1;
       }
-      this.lists[this.pairs[pair] - 1].push(this.bytes.length);
+      const id = this.bytes.length;
+      this.lists[slot].push(id);
       this.bytes.push(bytes);
-      this.rules.push([...rules]);
+      this.rules.push(rules.filter((r) => !located.has(r)));
+      const anchors = rules.filter((r) => located.has(r));
+      anchoring.push(anchors.length > 0 ? 1 : 0);
+      for (const r of anchors) this.anchorsOf.set(r, [...(this.anchorsOf.get(r) ?? []), id]);
     }
+    this.anchoring = Uint8Array.from(anchoring);
     // The third byte rules out most positions that merely start a common pair ("to", "se", "as").
     this.third = new Uint8Array(this.lists.length * 257);
     this.lists.forEach((ids, slot) => {
@@ -45,17 +75,23 @@ export class KeywordIndex {
 
   /** The rules (indexes) at least one of whose keywords occurs in `content`, case-insensitively. */
   match(content: Uint8Array): Set<number> {
+    return this.scan(content).rules;
+  }
+
+  scan(content: Uint8Array): KeywordHits {
     const found = new Set<number>(this.always);
-    const { pairs, lists, bytes, third } = this;
-    // Per call: a pair slot is done once all its keywords were seen; a keyword once it was.
+    const { pairs, lists, bytes, third, anchoring } = this;
+    // Per call: a slot is done once all its keywords were seen; a keyword once it was. Anchoring
+    // keywords are never done: every occurrence is recorded, in a plain array per keyword.
     const slotOpen = new Uint16Array(lists.length);
     for (let s = 0; s < lists.length; s++) slotOpen[s] = lists[s].length;
     const seen = new Uint8Array(bytes.length);
-    let remaining = bytes.length;
+    const positions: number[][] = [];
+    for (let id = 0; id < bytes.length; id++) positions.push([]);
     const n = content.length;
-    let prev = n > 0 ? LOWER[content[0]] : 0;
+    let prev = n > 0 ? content[0] : 0;
     for (let i = 1; i < n; i++) {
-      const cur = LOWER[content[i]];
+      const cur = content[i];
       const slot = pairs[(prev << 8) | cur];
       prev = cur;
       if (slot === 0 || slotOpen[slot - 1] === 0) continue;
@@ -72,12 +108,23 @@ export class KeywordIndex {
         let k = 2;
         while (k < len && LOWER[content[start + k]] === kw[k]) k++;
         if (k < len) continue;
+        if (anchoring[id] === 1) {
+          positions[id].push(start);
+          continue;
+        }
         seen[id] = 1;
         slotOpen[slot - 1]--;
         for (const r of this.rules[id]) found.add(r);
-        if (--remaining === 0) return found;
       }
     }
-    return found;
+    const at = new Map<number, number[]>();
+    for (let id = 0; id < bytes.length; id++) if (anchoring[id] === 1 && positions[id].length > 0) for (const r of this.rules[id]) found.add(r);
+    for (const [rule, ids] of this.anchorsOf) {
+      const starts = ids.length === 1 ? positions[ids[0]] : ids.flatMap((id) => positions[id]).sort((a, b) => a - b);
+      if (starts.length === 0) continue;
+      found.add(rule);
+      at.set(rule, starts);
+    }
+    return { rules: found, at };
   }
 }

@@ -43,6 +43,7 @@ function generic(id: string, title: string, names: readonly string[], keywords: 
     keywords,
     entropy: 3,
     allow: CODE_REFERENCES,
+    anchored: true,
   };
 }
 
@@ -124,7 +125,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   dbUrl('redis-url-password', 'Redis connection URL with password', ['rediss?'], ['redis://', 'rediss://']),
   dbUrl('amqp-url-password', 'AMQP (RabbitMQ) connection URL with password', ['amqps?'], ['amqp://', 'amqps://']),
   dbUrl('mssql-url-password', 'SQL Server connection URL with password', ['mssql', 'sqlserver'], ['mssql://', 'sqlserver://']),
-  { id: 'url-basic-auth', category: 'Generic', severity: 'MEDIUM', title: 'HTTP URL with embedded password', regex: g('\\bhttps?://[^\\s:@/"\'<>]{1,64}:(?<secret>[^\\s:@/"\'<>]{3,128})@[^\\s/"\'<>:]{1,255}'), keywords: ['http://', 'https://'] },
+  { id: 'url-basic-auth', category: 'Generic', severity: 'MEDIUM', title: 'HTTP URL with embedded password', regex: g('\\bhttps?://[^\\s:@/"\'<>]{1,64}:(?<secret>[^\\s:@/"\'<>]{3,128})@[^\\s/"\'<>:]{1,255}'), keywords: ['http://', 'https://'], anchored: true },
   // Generic assignments, gated by entropy
   generic('generic-password', 'Password assignment', ['password', 'passwd', 'pwd'], ['password', 'passwd', 'pwd']),
   generic('generic-secret', 'Secret assignment', ['secret'], ['secret']),

@@ -1,6 +1,6 @@
 import { shannonEntropy } from './entropy.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
-import { KeywordIndex } from './keywords.js';
+import { KeywordIndex, type KeywordHits } from './keywords.js';
 import { placeholderReason } from './placeholder.js';
 import { fingerprint, redact } from './redact.js';
 import { SECRET_RULES } from './rules.js';
@@ -16,6 +16,8 @@ const MATCH_DISPLAY = 120;
 interface CompiledRule {
   rule: SecretRule;
   regex: RegExp;
+  /** Anchored rules: a sticky copy, tried only where the rule's keywords start. */
+  sticky: RegExp | null;
 }
 
 interface Compiled {
@@ -41,8 +43,10 @@ function compileOptions(options: ScanSecretsOptions): Compiled {
   const rules = (options.rules ?? SECRET_RULES).map((rule) => {
     // A private copy with `d` (match indices): the secret group's offset, and no shared lastIndex.
     const flags = new Set([...rule.regex.flags, 'g', 'd']);
-    return { rule, regex: new RegExp(rule.regex.source, [...flags].join('')) };
+    const sticky = rule.anchored === true ? new RegExp(rule.regex.source, [...flags].join('').replace('g', 'y')) : null;
+    return { rule, regex: new RegExp(rule.regex.source, [...flags].join('')), sticky };
   });
+  const located = new Set(rules.flatMap((r, i) => (r.sticky === null ? [] : [i])));
   const byKeyword = new Map<string, number[]>();
   rules.forEach(({ rule }, i) => {
     for (const k of rule.keywords) {
@@ -56,7 +60,7 @@ function compileOptions(options: ScanSecretsOptions): Compiled {
   const patterns = values.filter((v): v is RegExp => v instanceof RegExp).map((r) => new RegExp(r.source, r.flags.replace(/[gy]/g, '')));
   const compiled: Compiled = {
     rules,
-    keywords: new KeywordIndex(byKeyword),
+    keywords: new KeywordIndex(byKeyword, located),
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     skipPath: ignoreLines.length > 0 ? compileIgnore(ignoreLines) : null,
     allowValue: (s) => exact.has(s) || patterns.some((p) => p.test(s)),
@@ -87,24 +91,41 @@ interface RawMatch {
   placeholder: string | null;
 }
 
-function findMatches(text: string, wanted: ReadonlySet<number>, c: Compiled): RawMatch[] {
+function findMatches(text: string, hits: KeywordHits, c: Compiled): RawMatch[] {
   const out: RawMatch[] = [];
-  for (const i of wanted) {
-    const { rule, regex } = c.rules[i];
+  const consider = (rule: SecretRule, m: RegExpExecArray): void => {
+    const span = m.indices?.groups?.secret;
+    const secret = m.groups?.secret ?? m[0];
+    const secretStart = span?.[0] ?? m.index;
+    // A placeholder is judged before entropy and allow patterns, so `low` mode can still say why.
+    const placeholder = placeholderReason(secret);
+    if (placeholder === null && rule.allow?.some((a) => a.test(secret))) return;
+    if (placeholder === null && rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
+    out.push({ rule, index: m.index, end: m.index + m[0].length, secret, secretStart, text: m[0], placeholder });
+  };
+  for (const i of hits.rules) {
+    const { rule, regex, sticky } = c.rules[i];
+    if (sticky !== null) {
+      // The same matches a global search finds, since none can start elsewhere: tried at each
+      // keyword start, skipping starts inside the previous match.
+      let end = 0;
+      for (const at of hits.at.get(i) ?? []) {
+        if (at < end) continue;
+        sticky.lastIndex = at;
+        const m = sticky.exec(text);
+        if (m === null || m[0].length === 0) continue;
+        end = m.index + m[0].length;
+        consider(rule, m);
+      }
+      continue;
+    }
     regex.lastIndex = 0;
     for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
       if (m[0].length === 0) {
         regex.lastIndex++;
         continue;
       }
-      const span = m.indices?.groups?.secret;
-      const secret = m.groups?.secret ?? m[0];
-      const secretStart = span?.[0] ?? m.index;
-      // A placeholder is judged before entropy and allow patterns, so `low` mode can still say why.
-      const placeholder = placeholderReason(secret);
-      if (placeholder === null && rule.allow?.some((a) => a.test(secret))) continue;
-      if (placeholder === null && rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-      out.push({ rule, index: m.index, end: m.index + m[0].length, secret, secretStart, text: m[0], placeholder });
+      consider(rule, m);
     }
   }
   return out;
@@ -155,11 +176,11 @@ function display(m: RawMatch): string {
 export function scanSecrets(content: Buffer, path: string, options: ScanSecretsOptions = NO_OPTIONS, origin: SecretOrigin = {}): SecretFinding[] {
   const c = compileOptions(options);
   if (!isScannableContent(content, c.maxBytes) || (c.skipPath?.ignores(path) ?? false)) return [];
-  const wanted = c.keywords.match(content);
-  if (wanted.size === 0) return [];
+  const hits = c.keywords.scan(content);
+  if (hits.rules.size === 0) return [];
   // latin1 keeps one character per byte: columns are byte offsets, and decoding is cheapest.
   const text = content.toString('latin1');
-  const matches = dropShadowed(findMatches(text, wanted, c)).sort((a, b) => a.index - b.index || a.rule.id.localeCompare(b.rule.id));
+  const matches = dropShadowed(findMatches(text, hits, c)).sort((a, b) => a.index - b.index || a.rule.id.localeCompare(b.rule.id));
   const findings: SecretFinding[] = [];
   // Lines are found lazily and each newline is visited once, however many matches share a line.
   let line = 1;

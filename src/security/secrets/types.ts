@@ -17,6 +17,12 @@ export interface SecretRule {
   entropy?: number;
   /** Secrets matching any of these are not findings (references, paths, calls). */
   allow?: readonly RegExp[];
+  /**
+   * Every match starts exactly where one of the keywords does (the regex begins with them):
+   * the scanner then tries the regex only at those places instead of searching the whole text.
+   * A test checks the claim against each rule's cases.
+   */
+  anchored?: boolean;
 }
 
 export interface SecretFinding {

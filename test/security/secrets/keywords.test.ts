@@ -26,3 +26,28 @@ describe('KeywordIndex', () => {
     expect(rules('gh')).toEqual([6]);
   });
 });
+
+describe('KeywordIndex with located rules', () => {
+  const located = new KeywordIndex(
+    new Map<string, number[]>([
+      ['token', [0, 1]],
+      ['pwd', [2]],
+      ['password', [2]],
+    ]),
+    new Set([0, 2]),
+  );
+
+  it('records every start of an anchoring keyword, ascending, and unlocks the other rules once', () => {
+    const hits = located.scan(Buffer.from('TOKEN pwd token password x_pwd', 'latin1'));
+    expect([...hits.rules].sort()).toEqual([0, 1, 2]);
+    expect(hits.at.get(0)).toEqual([0, 10]);
+    expect(hits.at.get(2)).toEqual([6, 16, 27]);
+    expect(hits.at.has(1)).toBe(false);
+  });
+
+  it('reports nothing for content without the keywords', () => {
+    const hits = located.scan(Buffer.from('tok en pw d', 'latin1'));
+    expect(hits.rules.size).toBe(0);
+    expect(hits.at.size).toBe(0);
+  });
+});

@@ -43,6 +43,24 @@ describe('the built-in secret rules', () => {
     });
   }
 
+  it('anchored rules find what a search of the whole text finds', () => {
+    const anchored = SECRET_RULES.filter((r) => r.anchored === true);
+    expect(anchored.map((r) => r.id)).toContain('generic-password');
+    const corpus = [
+      ...Object.values(RULE_CASES).flatMap((c) => [c.positive, c.negative]),
+      'DB_PASSWORD=Zq8#kL2mN9pX4vR7\nx_token : "Ab3dE6gH9jK2mN5p"\nmy-secret_key=>q9W8e7R6t5Y4u3I2\nurl=https://u:S3cr3tPw9x@host/x',
+      'passwordpassword=AAbbCC1122ddEEff token token=tok3nV4lu3Xy9z8W secret:"' + 'k9'.repeat(30) + '"',
+    ];
+    for (const rule of anchored) {
+      const searched = { ...rule, anchored: false };
+      for (const text of corpus) {
+        const a = scanSecrets(Buffer.from(text), '/x', { rules: [rule] });
+        const b = scanSecrets(Buffer.from(text), '/x', { rules: [searched] });
+        expect(a, `${rule.id}: ${text.slice(0, 60)}`).toEqual(b);
+      }
+    }
+  });
+
   it('a specific rule shadows the generic assignment on the same value', () => {
     const text = `GITHUB_TOKEN=${'gh' + 'p_'}${'a1B2c3D4e5'.repeat(3)}Zz9Yy8`;
     expect(ids(text)).toEqual(['github-pat']);
