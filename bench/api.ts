@@ -1,12 +1,14 @@
 /**
  * HTTP service benchmarks (npm run bench:api, after a build): the real server (`node
- * bin/churn.js serve`) runs as a child process and autocannon loads it from this process over
- * loopback. Throughput figures are the best of 3 runs (the machine is shared), latencies the
- * p99 of that run; server CPU per request comes from /proc and is steadier than requests/s.
+ * bin/churn.js serve`) runs as a child process and wrk (Debian's `wrk`, the load generator of
+ * the reference figures in ../shared/bench/api-anchor.md) loads it over loopback with one thread
+ * and 10 connections; autocannon drives the fixed-rate steady run, which wrk cannot. Throughput
+ * figures are the best of 3 runs (the machine is shared), latencies the p99 of that run; server
+ * CPU per request comes from /proc and is steadier than requests/s.
  * Options: --quick (one run each, 20 s steady run).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,15 +71,37 @@ interface Load {
   cpuUsPerReq: number;
 }
 
-async function load(server: Server, path: string, opts: Partial<autocannon.Options>, seconds = SECONDS, runs = RUNS): Promise<Load> {
+interface Scenario {
+  method: 'GET' | 'POST';
+  /** Request bodies, sent in rotation. */
+  bodies?: string[];
+}
+
+function wrk(url: string, seconds: number, s: Scenario): Promise<{ requests: number; duration_us: number; errors: number; non2xx: number; p50_us: number; p99_us: number }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, WRK_METHOD: s.method };
+  if (s.bodies) {
+    const file = join(dir, `bodies-${s.bodies.length}.jsonl`);
+    writeFileSync(file, `${s.bodies.join('\n')}\n`);
+    env.BODIES_FILE = file;
+  }
+  return new Promise((resolve, reject) => {
+    execFile('wrk', ['-t1', '-c10', `-d${seconds}s`, '-s', join(ROOT, 'bench', 'wrk-report.lua'), url], { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return reject(new Error(`wrk failed (apt-get install wrk): ${err.message}`));
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      resolve(JSON.parse(line) as { requests: number; duration_us: number; errors: number; non2xx: number; p50_us: number; p99_us: number });
+    });
+  });
+}
+
+async function load(server: Server, path: string, scenario: Scenario, seconds = SECONDS, runs = RUNS): Promise<Load> {
   const url = server.url + path;
-  await autocannon({ url, connections: 10, duration: 1, ...opts }); // warm-up (JIT, caches)
+  await wrk(url, 1, scenario); // warm-up (JIT, caches)
   let best: Load | null = null;
   for (let i = 0; i < runs; i++) {
     const before = procStats(server.child.pid as number).cpuMs;
-    const r = await autocannon({ url, connections: 10, duration: seconds, ...opts });
+    const r = await wrk(url, seconds, scenario);
     const cpu = procStats(server.child.pid as number).cpuMs - before;
-    const run = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, cpuUsPerReq: (cpu * 1000) / Math.max(1, r.requests.total) };
+    const run = { rps: r.requests / (r.duration_us / 1e6), p50: r.p50_us / 1000, p99: r.p99_us / 1000, errors: r.errors + r.non2xx, cpuUsPerReq: (cpu * 1000) / Math.max(1, r.requests) };
     if (!best || run.rps > best.rps) best = run;
   }
   return best as Load;
@@ -101,7 +125,6 @@ function batchCsv(rows: number): Buffer {
   return Buffer.from(text);
 }
 
-const predict = (body: unknown): Partial<autocannon.Options> => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function main(): Promise<void> {
   console.log(`preparing the default demo model in ${dir}`);
@@ -110,14 +133,10 @@ async function main(): Promise<void> {
   await rateLimitRules.upsert(store, { key: 'predict', requests: 1_000_000_000, windowSeconds: 60, burst: 1_000_000_000, description: 'bench: high limit' });
   await rateLimitRules.upsert(store, { key: 'health', requests: 1_000_000_000, windowSeconds: 60, burst: 1_000_000_000, description: 'bench: high limit' });
   await store.close();
-  const one = { customer_data: customers(1, 3)[0] };
+  const one: Scenario = { method: 'POST', bodies: [JSON.stringify({ customer_data: customers(1, 3)[0] })] };
   // Distinct customers in rotation: more of them than the prediction cache holds, so every
   // request is scored and explained for real (a single repeated record would only measure the cache).
-  const distinctPool = customers(20_000, 3).map((c) => JSON.stringify({ customer_data: c }));
-  let next = 0;
-  const distinct: Partial<autocannon.Options> = {
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: distinctPool[next++ % distinctPool.length] }) }],
-  };
+  const distinct: Scenario = { method: 'POST', bodies: customers(20_000, 3).map((c) => JSON.stringify({ customer_data: c })) };
   const rows: Record<string, string | number>[] = [];
   const results: Record<string, unknown> = {};
   const row = (name: string, l: Load, target: string) => {
@@ -128,7 +147,7 @@ async function main(): Promise<void> {
   let s = await startServer({ RATE_LIMIT_ENABLED: 'false' });
   const predictNoLimit = await load(s, '/predict', distinct);
   row('predict, no limiter', predictNoLimit, '>= 10000 req/s, p99 <= 5 ms');
-  row('predict, one repeated record (cache hits)', await load(s, '/predict', predict(one)), '(for comparison)');
+  row('predict, one repeated record (cache hits)', await load(s, '/predict', one), '(for comparison)');
   const health = await load(s, '/health', { method: 'GET' });
   row('health, no limiter', health, '');
   await s.stop();
