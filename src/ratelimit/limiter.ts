@@ -51,11 +51,26 @@ export class RateLimiter {
 
   /** Takes one token (or `cost`) from `clientId`'s bucket for `ruleName`. */
   async check(ruleName: string, clientId: string, cost = 1): Promise<RateLimitDecision> {
+    const { rule, params, key } = this.#bucket(ruleName, clientId);
+    return this.#decide(rule, params, await this.#store.take(key, params, this.#now(), cost));
+  }
+
+  /** `check` answered at once when the store needs no I/O (memory); undefined when it does. */
+  checkSync(ruleName: string, clientId: string, cost = 1): RateLimitDecision | undefined {
+    if (this.#store.takeSync === undefined) return undefined;
+    const { rule, params, key } = this.#bucket(ruleName, clientId);
+    return this.#decide(rule, params, this.#store.takeSync(key, params, this.#now(), cost));
+  }
+
+  #bucket(ruleName: string, clientId: string): { rule: string; params: RuleParams; key: string } {
     const rule = this.#rules.has(ruleName) ? ruleName : 'default';
     const params = this.#rules.get(rule) as RuleParams;
     // Long client ids (forwarded headers, keys) are hashed so one client cannot make huge keys.
     const id = clientId.length > MAX_CLIENT_ID ? createHash('sha256').update(clientId).digest('hex') : clientId;
-    const result = await this.#store.take(`${rule}:${id}`, params, this.#now(), cost);
+    return { rule, params, key: `${rule}:${id}` };
+  }
+
+  #decide(rule: string, params: RuleParams, result: TakeResult): RateLimitDecision {
     const counter = this.#counter(rule);
     if (result.allowed) counter.allowed++;
     else counter.blocked++;

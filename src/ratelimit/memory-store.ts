@@ -25,6 +25,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async take(bucketKey: string, rule: RuleParams, nowMs: number, cost = 1): Promise<TakeResult> {
+    return this.takeSync(bucketKey, rule, nowMs, cost);
+  }
+
+  takeSync(bucketKey: string, rule: RuleParams, nowMs: number, cost = 1): TakeResult {
     checkCost(rule, cost);
     const now = Math.floor(nowMs);
     const existing = this.#buckets.get(bucketKey);

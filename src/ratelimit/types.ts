@@ -28,6 +28,11 @@ export interface RateLimitBackendStatus {
  */
 export interface RateLimitStore {
   take(bucketKey: string, rule: RuleParams, nowMs: number, cost?: number): Promise<TakeResult>;
+  /**
+   * The same take answered at once, for stores that need no I/O (memory): the request then
+   * goes on without a promise and a trip through the microtask queue.
+   */
+  takeSync?(bucketKey: string, rule: RuleParams, nowMs: number, cost?: number): TakeResult;
   close(): Promise<void>;
   status?(): RateLimitBackendStatus;
 }

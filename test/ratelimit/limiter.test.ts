@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/ratelimit/limiter.js';
 import { MemoryRateLimitStore } from '../../src/ratelimit/memory-store.js';
 import { DEFAULT_RULES } from '../../src/ratelimit/rules.js';
+import { Redis } from 'ioredis';
 import { UsageError } from '../../src/errors.js';
+import { RedisRateLimitStore } from '../../src/ratelimit/redis-store.js';
+import { deletePrefix, REDIS_URL, uniquePrefix } from './redis-helpers.js';
 
 function limiterAt(start = 1_000_000) {
   const clock = { now: start };
@@ -109,4 +112,29 @@ describe('RateLimiter', () => {
     expect((await limiter.check('admin', long)).allowed).toBe(false);
     expect((await limiter.check('admin', `${long}y`)).allowed).toBe(true);
   });
+
+  it('answers synchronously from a memory store, sharing buckets and counters with check', async () => {
+    const { limiter } = limiterAt();
+    const sync = [];
+    for (let i = 0; i < 6; i++) sync.push(limiter.checkSync('predict', '10.0.0.9'));
+    const rest = [];
+    for (let i = 0; i < 5; i++) rest.push(await limiter.check('predict', '10.0.0.9'));
+    expect(sync.map((d) => d?.allowed)).toEqual([true, true, true, true, true, true]);
+    expect(rest.map((d) => d.allowed)).toEqual([true, true, true, true, false]);
+    expect(sync[5]).toMatchObject({ rule: 'predict', limit: 10, remaining: 4 });
+    expect(limiter.stats().rules.predict).toMatchObject({ allowed: 10, blocked: 1 });
+  });
+
+  it('has no synchronous answer for a store that needs I/O (Redis)', async () => {
+    const prefix = uniquePrefix('sync');
+    const limiter = new RateLimiter({ store: new RedisRateLimitStore(new Redis(REDIS_URL), { keyPrefix: prefix, ownsClient: true }) });
+    try {
+      expect(limiter.checkSync('predict', '10.0.0.1')).toBeUndefined();
+      expect((await limiter.check('predict', '10.0.0.1')).allowed).toBe(true);
+    } finally {
+      await limiter.close();
+      await deletePrefix(prefix);
+    }
+  });
 });
+
