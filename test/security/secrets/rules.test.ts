@@ -61,6 +61,18 @@ describe('the built-in secret rules', () => {
     }
   });
 
+  it('does not take source code for a generic secret (types, member access, calls)', () => {
+    const code = [
+      'const secrets: SecretFinding[] = [];',
+      'const secret = m.groups?.secret ?? m[0];',
+      'const secretStart = span?.[0] ?? m.index;',
+      'function f(options: ScanSecretsOptions = NO_OPTIONS): void {}',
+      'let tokens: Map<string, number> = new Map();',
+    ].join('\n');
+    expect(ids(code)).toEqual([]);
+    expect(ids('db_password = "Zq8#kL2m(N9pX4vR7"\nAPI_TOKEN=tok3nV4lu3Xy9z8W')).toEqual(['generic-password', 'generic-token']);
+  });
+
   it('a specific rule shadows the generic assignment on the same value', () => {
     const text = `GITHUB_TOKEN=${'gh' + 'p_'}${'a1B2c3D4e5'.repeat(3)}Zz9Yy8`;
     expect(ids(text)).toEqual(['github-pat']);
