@@ -35,6 +35,8 @@ async function readFile(store: LayoutStore, name: string, limits: TargetLimits):
   });
 }
 
+const ATTACHMENT_TAG = /^sha256-[a-f0-9]{64}\.(sig|att|sbom)$/;
+
 function pickByTag(index: ParsedManifest, tag: string | null, what: string, platform: string | undefined): Descriptor {
   if (index.kind !== 'index') throw new TargetError('BAD_ARCHIVE', `${what}: index.json is not an image index`);
   const tags = index.manifests.map((m) => m.annotations?.[REF_NAME]).filter((t): t is string => t !== undefined);
@@ -43,9 +45,12 @@ function pickByTag(index: ParsedManifest, tag: string | null, what: string, plat
     if (found === undefined) throw new TargetError('NOT_FOUND', `${what} has no image tagged "${tag}" (tags: ${tags.join(', ') || 'none'})`, { tag, tags });
     return found;
   }
-  if (index.manifests.length === 1) return index.manifests[0];
-  if (index.manifests.length > 1 && index.manifests.every((m) => m.platform !== undefined)) return selectPlatform(index.manifests, parsePlatform(platform), what);
-  throw new TargetError('BAD_REFERENCE', `${what} holds ${index.manifests.length} images; name one with :tag (tags: ${tags.join(', ') || 'none'})`, { tags });
+  // Signatures, attestations and SBOMs stored beside an image (cosign's sha256-<digest>.sig
+  // tags) are not images to pick from.
+  const images = index.manifests.filter((m) => !ATTACHMENT_TAG.test(m.annotations?.[REF_NAME] ?? ''));
+  if (images.length === 1) return images[0];
+  if (images.length > 1 && images.every((m) => m.platform !== undefined)) return selectPlatform(images, parsePlatform(platform), what);
+  throw new TargetError('BAD_REFERENCE', `${what} holds ${images.length} images; name one with :tag (tags: ${tags.join(', ') || 'none'})`, { tags });
 }
 
 async function openLayout(store: LayoutStore, name: string, tag: string | null, platform: string | undefined, limits: TargetLimits): Promise<ImageSource> {
