@@ -97,6 +97,26 @@ describe('Trivy-compatible JSON', () => {
   });
 });
 
+describe('Trivy-compatible JSON metadata', () => {
+  it('masks secrets in the image config Env and build history', () => {
+    const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Kp2LmN3';
+    const apiToken = 'tok3nV4lu3Xy9z8WqR7pL2';
+    const config = {
+      user: '1000', env: ['PATH=/usr/bin', `AWS_SECRET_ACCESS_KEY=${awsSecret}`, `API_TOKEN=${apiToken}`, 'NODE_ENV=production'], exposedPorts: [], entrypoint: [], cmd: [], workingDir: '/app', labels: {}, healthcheck: null, os: 'linux', architecture: 'amd64',
+      history: [{ createdBy: `/bin/sh -c #(nop) ENV AWS_SECRET_ACCESS_KEY=${awsSecret}`, emptyLayer: true }, { createdBy: '/bin/sh -c apt-get update', emptyLayer: false }],
+    };
+    const text = JSON.stringify(buildTrivyReport({ ...target, config }, inventory, [], new Date('2026-01-01T00:00:00Z')));
+    expect(text).not.toContain(awsSecret);
+    expect(text).not.toContain(apiToken);
+    const meta = JSON.parse(text).Metadata.ImageConfig;
+    expect(meta.env).toContain('PATH=/usr/bin');
+    expect(meta.env).toContain('NODE_ENV=production');
+    expect(meta.env[1]).toMatch(/^AWS_SECRET_ACCESS_KEY=wJal\*+$/);
+    expect(meta.history[0].createdBy).toMatch(/^\(withheld: holds a secret, /);
+    expect(meta.history[1].createdBy).toBe('/bin/sh -c apt-get update');
+  });
+});
+
 describe('Trivy backend', () => {
   it('normalizes a report as trivy writes it', () => {
     const trivyOutput = JSON.stringify({

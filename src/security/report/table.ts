@@ -1,10 +1,11 @@
 import type { Misconfiguration } from '../misconfig/index.js';
 import type { GateResult } from '../policy/thresholds.js';
 import type { SecretFinding } from '../secrets/index.js';
+import type { SignatureFinding } from '../signature/index.js';
 import { SEVERITIES, type Inventory, type TargetInfo, type VulnerabilityFinding } from '../types.js';
 
 /** A report for a person at a terminal: counts, then findings grouped by package. */
-export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult, misconfigurations: readonly Misconfiguration[] = [], secrets: readonly SecretFinding[] = []): string {
+export function renderTable(target: TargetInfo, inventory: Inventory, findings: readonly VulnerabilityFinding[], gate: GateResult, misconfigurations: readonly Misconfiguration[] = [], secrets: readonly SecretFinding[] = [], signatures: readonly SignatureFinding[] = []): string {
   const lines: string[] = [];
   const os = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : 'unknown OS';
   lines.push(`${target.name} (${os}), ${inventory.packages.length} packages`);
@@ -35,6 +36,11 @@ export function renderTable(target: TargetInfo, inventory: Inventory, findings: 
       const where = `${x.path}:${x.line}${x.layer !== undefined ? ` (layer ${x.layer}${x.deleted ? ', deleted later' : ''})` : ''}`;
       lines.push(`  ${x.severity.padEnd(8)} ${x.ruleId}  ${where}  ${x.match}${x.baseline ? ' [baseline]' : ''}${x.reason ? ` [${x.reason}]` : ''}`);
     }
+  }
+  if (signatures.length > 0) {
+    const failed = signatures.filter((x) => !x.passed).length;
+    lines.push('', `Signatures: ${failed === 0 ? 'no failures' : `${failed} failed`}`);
+    for (const x of signatures) lines.push(`  ${x.severity.padEnd(8)} ${x.id}  ${x.code}  ${x.message}`);
   }
   if (inventory.warnings.length > 0) lines.push('', `${inventory.warnings.length} malformed package entries were skipped`);
   lines.push('', gate.passed ? 'Gate: passed' : `Gate: FAILED\n${gate.reasons.map((r) => `  - ${r}`).join('\n')}`);

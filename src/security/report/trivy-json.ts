@@ -1,6 +1,7 @@
 import type { Misconfiguration } from '../misconfig/index.js';
-import type { SecretFinding } from '../secrets/index.js';
-import type { Inventory, Package, Severity, TargetInfo, VulnerabilityFinding } from '../types.js';
+import { redact, scanImageConfigEnv, scanSecrets, type SecretFinding } from '../secrets/index.js';
+import type { SignatureFinding } from '../signature/index.js';
+import type { ImageConfig, Inventory, Package, Severity, TargetInfo, VulnerabilityFinding } from '../types.js';
 
 /**
  * The report in the layout Trivy writes with `--format json` (SchemaVersion 2), so dashboards and
@@ -161,6 +162,7 @@ export function buildTrivyReport(
   now: Date,
   misconfigurations: readonly Misconfiguration[] = [],
   secrets: readonly SecretFinding[] = [],
+  signatures: readonly SignatureFinding[] = [],
 ): TrivyReport {
   const isImage = target.kind !== 'fs';
   const osName = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : null;
@@ -200,6 +202,22 @@ export function buildTrivyReport(
       ...(x.baseline ? { Baseline: true } : {}),
     });
   }
+  // Trivy has no signature class: failed signature checks travel as image misconfigurations, which
+  // readers of Trivy reports already handle; the informational status is left out.
+  for (const x of signatures.filter((f) => !f.passed)) {
+    groupFor('signature', () => ({ Target: target.name, Class: 'config', Type: 'image-signature', Misconfigurations: [] }), 4).Misconfigurations?.push({
+      Type: 'Image Signature Check',
+      ID: x.id,
+      Title: x.title,
+      Description: x.title,
+      Message: x.message,
+      Resolution: 'Sign the image digest with a trusted key or identity (churn sign / cosign sign), and pull it from a trusted registry.',
+      Severity: x.severity,
+      References: [],
+      Status: 'FAIL',
+      CauseMetadata: { Resource: x.digest ?? x.target, Provider: 'Image' },
+    });
+  }
   const results = [...groups.values()].sort((a, b) => a.order - b.order || a.result.Target.localeCompare(b.result.Target)).map((g) => g.result);
   const metadata: TrivyReport['Metadata'] = {};
   if (inventory.os) metadata.OS = { Family: inventory.os.family, Name: inventory.os.version };
@@ -208,7 +226,7 @@ export function buildTrivyReport(
     metadata.DiffIDs = target.layers.map((l) => l.diffId);
     metadata.RepoTags = target.repoTags;
     metadata.RepoDigests = target.repoDigests;
-    if (target.config) metadata.ImageConfig = target.config;
+    if (target.config) metadata.ImageConfig = withoutSecrets(target.config);
   }
   return {
     SchemaVersion: 2,
@@ -219,3 +237,30 @@ export function buildTrivyReport(
     Results: results,
   };
 }
+
+/** Names whose values are withheld whatever they look like. */
+const SENSITIVE_NAME = /pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth/i;
+
+/**
+ * The image config as the report shows it: Env values that are (or are named like) secrets
+ * masked, and build history lines that hold one withheld. The Secrets results already report
+ * them, redacted; the metadata must not print them whole.
+ */
+function withoutSecrets(config: ImageConfig): ImageConfig {
+  const env = config.env.map((entry) => {
+    const eq = entry.indexOf('=');
+    if (eq < 0) return entry;
+    const name = entry.slice(0, eq);
+    const value = entry.slice(eq + 1);
+    return SENSITIVE_NAME.test(name) || scanImageConfigEnv([entry], REPORT_SCAN).length > 0 ? `${name}=${redact(value)}` : entry;
+  });
+  const history = config.history.map((h) => {
+    const found = scanSecrets(Buffer.from(h.createdBy), 'history', REPORT_SCAN);
+    return found.length === 0 ? h : { ...h, createdBy: `(withheld: holds a secret, ${[...new Set(found.map((f) => f.ruleId))].join(', ')})` };
+  });
+  return { ...config, env, history };
+}
+
+/** Placeholders count too: masking a fake value costs nothing, printing a real one is a leak. */
+const REPORT_SCAN = Object.freeze({ placeholders: 'low' as const });
+
