@@ -1,4 +1,18 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The latest scan of each target, as the security gauges export it. */
+export interface SecuritySnapshot {
+  targets: {
+    target: string;
+    scannedAt: Date;
+    gatePassed: boolean;
+    /** Open findings of the scan by severity (accepted ones included). */
+    counts: Record<string, number>;
+    /** Findings past their due date and not accepted, as of the scrape. */
+    overdue: number;
+  }[];
+}
+
 
 /**
  * The service's Prometheus metrics, in a registry of their own per app instance, so two apps
@@ -14,6 +28,13 @@ export class AppMetrics {
   readonly cacheMisses: Counter;
   readonly authFailures: Counter<'reason'>;
   readonly modelReloads: Counter<'result'>;
+  readonly securityFindings: Gauge<'severity' | 'target'>;
+  readonly securityOverdue: Gauge<'target'>;
+  readonly securityLastScan: Gauge<'target'>;
+  readonly securityGatePassed: Gauge<'target'>;
+  #securitySource: (() => Promise<SecuritySnapshot>) | null = null;
+  /** The reading in flight: the four gauges of one scrape collect together and share it. */
+  #securityReading: Promise<SecuritySnapshot | null> | null = null;
   readonly #churn: { inc(n?: number): void };
   readonly #stay: { inc(n?: number): void };
 
@@ -33,9 +54,84 @@ export class AppMetrics {
     this.cacheMisses = new Counter({ name: 'churn_prediction_cache_misses_total', help: 'Predictions computed by the model', registers });
     this.authFailures = new Counter({ name: 'churn_auth_failures_total', help: 'Refused requests: missing or invalid key (401), wrong role (403)', labelNames: ['reason'], registers });
     this.modelReloads = new Counter({ name: 'churn_model_reloads_total', help: 'Model reloads by result', labelNames: ['result'], registers });
+    // Read from the store at scrape time, so every replica exports the same values, whoever ran the scan.
+    const read = () => this.#securitySnapshot();
+    this.securityFindings = new Gauge({
+      name: 'churn_security_findings',
+      help: 'Open findings of the latest scan of each target, by severity (accepted risks included)',
+      labelNames: ['severity', 'target'],
+      registers,
+      async collect() {
+        const snap = await read();
+        this.reset();
+        for (const t of snap?.targets ?? []) for (const [severity, n] of Object.entries(t.counts)) this.set({ severity, target: t.target }, n);
+      },
+    });
+    this.securityOverdue = new Gauge({
+      name: 'churn_security_findings_overdue',
+      help: 'Findings of the latest scan of each target past their due date and not accepted',
+      labelNames: ['target'],
+      registers,
+      async collect() {
+        const snap = await read();
+        this.reset();
+        for (const t of snap?.targets ?? []) this.set({ target: t.target }, t.overdue);
+      },
+    });
+    this.securityLastScan = new Gauge({
+      name: 'churn_security_last_scan_timestamp_seconds',
+      help: 'When each target was last scanned (Unix time)',
+      labelNames: ['target'],
+      registers,
+      async collect() {
+        const snap = await read();
+        this.reset();
+        for (const t of snap?.targets ?? []) this.set({ target: t.target }, t.scannedAt.getTime() / 1000);
+      },
+    });
+    this.securityGatePassed = new Gauge({
+      name: 'churn_security_gate_passed',
+      help: 'Whether the latest scan of each target passed the security gate (1) or not (0)',
+      labelNames: ['target'],
+      registers,
+      async collect() {
+        const snap = await read();
+        this.reset();
+        for (const t of snap?.targets ?? []) this.set({ target: t.target }, t.gatePassed ? 1 : 0);
+      },
+    });
     this.#churn = this.predictions.labels('churn');
     this.#stay = this.predictions.labels('stay');
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Where the security gauges read from (the security routes set it). A failing read leaves
+   * the gauges empty for that scrape and is reported to `onError`; /metrics still answers.
+   */
+  watchSecurity(source: () => Promise<SecuritySnapshot>, onError: (error: unknown) => void = () => undefined): void {
+    this.#securitySource = async () => {
+      try {
+        return await source();
+      } catch (error) {
+        onError(error);
+        throw error;
+      }
+    };
+    this.#securityReading = null;
+  }
+
+  #securitySnapshot(): Promise<SecuritySnapshot | null> {
+    const source = this.#securitySource;
+    if (source === null) return Promise.resolve(null);
+    if (this.#securityReading === null) {
+      this.#securityReading = source()
+        .catch(() => null)
+        .finally(() => {
+          this.#securityReading = null;
+        });
+    }
+    return this.#securityReading;
   }
 
   /** Counts predictions; batches count thousands at once. */

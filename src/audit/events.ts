@@ -11,6 +11,8 @@ export const AUDIT_EVENTS = [
   'config.changed',
   'scan.completed',
   'policy.violation',
+  'risk.accepted',
+  'risk.revoked',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

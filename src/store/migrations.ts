@@ -53,6 +53,63 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Migration }> =
       },
     },
   },
+  {
+    name: '0003_security_scans',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('security_scans')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('target_input', 'text', (c) => c.notNull())
+          .addColumn('digest', 'text')
+          .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'done', 'failed')`))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('requested_by', 'text', (c) => c.notNull())
+          .addColumn('scanners', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text')
+          .addColumn('scanned_at', 'text')
+          .addColumn('gate_passed', 'integer', (c) => c.check(sql`gate_passed is null or gate_passed in (0, 1)`))
+          .addColumn('counts', 'text')
+          .addColumn('gate', 'text')
+          .addColumn('comparison', 'text')
+          .addColumn('report', 'text')
+          .addColumn('error', 'text')
+          .execute();
+        // The previous scan of a target, and the latest scan per target, are the hot lookups.
+        await db.schema.createIndex('security_scans_target_time').on('security_scans').columns(['target', 'status', 'scanned_at']).execute();
+        await db.schema
+          .createTable('security_findings')
+          .addColumn('scan_id', 'text', (c) => c.notNull().references('security_scans.id').onDelete('cascade'))
+          .addColumn('finding_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('vuln', 'secret', 'config', 'signature')`))
+          .addColumn('finding_id', 'text', (c) => c.notNull())
+          .addColumn('aliases', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('package', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('version', 'text')
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('first_seen', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('security_findings_pk', ['scan_id', 'finding_key'])
+          .execute();
+        await db.schema
+          .createTable('accepted_risks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('finding_id', 'text', (c) => c.notNull())
+          .addColumn('package', 'text')
+          .addColumn('target', 'text')
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('until', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .addColumn('revoked_by', 'text')
+          .execute();
+      },
+    },
+  },
 ];
 
 /**

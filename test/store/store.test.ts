@@ -77,7 +77,7 @@ describe('PostgreSQL specifics', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(a.db);
       expect(applied.rows).toHaveLength(MIGRATIONS.length);
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(b.db);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['api_keys', 'audit_log', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_rules']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(['accepted_risks', 'api_keys', 'audit_log', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_rules', 'security_findings', 'security_scans']);
     } finally {
       await a.close();
       await b.close();
