@@ -16,8 +16,10 @@ import { securityPlugin } from './plugins/security.js';
 import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
 import { modelRoutes } from './routes/model.js';
+import { policyRoutes } from './routes/policies.js';
 import { predictRoutes } from './routes/predict.js';
 import { rootRoutes } from './routes/root.js';
+import { securityRoutes } from './routes/security.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -82,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(batchRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
+  await app.register(policyRoutes, { ctx });
+  await app.register(securityRoutes, { ctx });
   await app.ready();
   return app;
 }

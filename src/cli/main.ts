@@ -3,9 +3,12 @@ import type { Writable } from 'node:stream';
 import { isChurnError } from '../errors.js';
 import { registerDataCommands } from './data.js';
 import { registerModelCommands } from './model.js';
+import { registerPolicyCommands } from './policies.js';
 import { registerSecurityCommands } from './security.js';
+import { registerSecurityHistoryCommands } from './security-history.js';
 import { registerStartCommand } from './start.js';
 import { registerServiceCommands } from './service.js';
+import { registerSignatureCommands } from './signature.js';
 import { createProgress, type Progress } from './progress.js';
 
 /** What commands use to talk to the user; tests can capture it. */
@@ -30,7 +33,10 @@ export function buildProgram(cli: Cli): Command {
   registerModelCommands(program, cli);
   registerStartCommand(program, cli);
   registerSecurityCommands(program, cli);
+  registerPolicyCommands(program, cli);
+  registerSecurityHistoryCommands(program, cli);
   registerServiceCommands(program, cli);
+  registerSignatureCommands(program, cli);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -6,7 +6,9 @@ import { loadConfig } from '../config/index.js';
 import { parseBaseline } from '../security/secrets/index.js';
 import { ChurnError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
+import { scanSettings } from '../security/policy/scan-settings.js';
 import { parseSeverityList } from '../security/policy/thresholds.js';
+import { renderHistorySection } from '../security/history/index.js';
 import { isReportFormat, REPORT_FORMATS, renderReport } from '../security/report/render.js';
 import { runScan, type ScannerName } from '../security/scan.js';
 import type { Severity } from '../security/types.js';
@@ -16,6 +18,8 @@ import { dbStatus } from '../security/vuln/status.js';
 import { DEFAULT_OSV_URLS, updateOsv } from '../security/vuln/update.js';
 import { keyValueTable } from './format.js';
 import { listOption } from './options.js';
+import { annotationOption, collect, signatureScanOptions, type SignatureScanFlags } from './signature.js';
+import { recordCliScan } from './security-history.js';
 import type { Cli } from './main.js';
 
 
@@ -30,6 +34,9 @@ interface ScanFlags {
   insecure?: boolean;
   secretBaseline?: string;
   ignoreFile?: string;
+  /** false with --no-record: the scan is not stored, compared or audited. */
+  record: boolean;
+  policy?: string;
 }
 
 export function registerSecurityCommands(program: Command, cli: Cli): void {
@@ -37,8 +44,8 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .command('security-scan')
     .description('scan an image or a folder for vulnerable packages, secrets and misconfigurations; exit 1 when the gate fails')
     .argument('<target>', 'image name, host:port/name:tag, docker-archive:PATH, oci:DIR[:tag], fs:PATH or a folder')
-    .option('--scanners <list>', 'which scanners to run: vuln, secret, config (comma-separated; default vuln)', listOption)
-    .option('--format <f>', 'table, json (Trivy layout) or cyclonedx (SBOM)', 'table')
+    .option('--scanners <list>', 'which scanners to run: vuln, secret, config, signature (comma-separated; default vuln)', listOption)
+    .option('--format <f>', 'table, json (Trivy layout), sarif (SARIF 2.1.0, for code scanning), cyclonedx (SBOM) or markdown (a CI job summary)', 'table')
     .option('--output <file>', 'write the report here (atomically) instead of standard output')
     .option('--severity <list>', 'report only these severities, e.g. CRITICAL,HIGH (the gate still counts all)')
     .option('--db <file>', 'vulnerability database (default: the data directory’s)')
@@ -47,6 +54,14 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .option('--insecure', 'allow plain-HTTP registries other than localhost')
     .option('--secret-baseline <file>', 'JSON list of accepted secret fingerprints (reported, not counted)')
     .option('--ignore-file <file>', 'gitignore-style paths the secret scanner skips (default: .churnignore in a scanned folder)')
+    .option('--key <pem>', 'signature scanner: public key that must have signed the image; repeatable', collect)
+    .option('-a, --annotation <key=value>', 'signature scanner: annotation the signature must carry; repeatable', annotationOption)
+    .option('--trusted-root <file>', 'signature scanner: Sigstore trusted_root.json for keyless signatures')
+    .option('--certificate-identity <id>', 'signature scanner: keyless signer subject (exact)')
+    .option('--certificate-identity-regexp <re>', 'signature scanner: keyless signer subject (regular expression)')
+    .option('--certificate-oidc-issuer <url>', 'signature scanner: keyless signer OIDC issuer')
+    .option('--policy <file>', 'security policy file: thresholds, deadlines, signature requirements, trusted registries (default: the deploy folder’s, DEPLOY_DIR, when present)')
+    .option('--no-record', 'do not store the scan (DATABASE_URL), compare it with the previous one or apply deadlines and accepted risks')
     .action(async (target: string, o: ScanFlags) => {
       const format = o.format;
       if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
@@ -60,6 +75,8 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
       const config = loadConfig();
       const secrets = await secretSettings(target, o);
       const progress = cli.progress();
+      const settings = await scanSettings(config, o.policy);
+      const { thresholds } = settings;
       let result;
       try {
         result = await runScan({
@@ -67,19 +84,23 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
           scanners: (o.scanners ?? ['vuln']) as ScannerName[],
           backend: o.backend,
           dbFile: o.db ?? defaultDbPath(config.dataDir),
-          thresholds: config.security.failOnVulnerabilities
-            ? { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: true }
-            : { maxCritical: config.security.maxCritical, maxHigh: config.security.maxHigh, maxMedium: config.security.maxMedium, failOnVulnerabilities: false },
+          thresholds,
           severities,
           allowedPorts: config.security.allowedIngressPorts,
           secrets,
           targetOptions: { platform: o.platform, insecure: o.insecure ?? false },
+          signature: { ...signatureScanOptions(o as ScanFlags & SignatureScanFlags), requirements: settings.signatureRequirements, trustedRegistries: settings.trustedRegistries },
           onProgress: (stage, d, t) => progress.update(stage, d, t),
         });
       } finally {
         progress.done();
       }
-      const text = renderReport(format, result, { now: new Date(), toolVersion: process.env.npm_package_version ?? '0.1.0' });
+      const now = new Date();
+      // Recorded scans are judged with their history: accepted risks leave the gate, overdue findings fail it.
+      const recorded = o.record ? await recordCliScan({ result, target, scanners: o.scanners ?? ['vuln'], thresholds, dueDays: settings.dueDays, config, now }) : null;
+      if (recorded) result = { ...result, gate: recorded.assessment.gate };
+      let text = renderReport(format, result, { now, toolVersion: process.env.npm_package_version ?? '0.1.0' });
+      if (recorded && format === 'table') text = `${text.trimEnd()}\n${renderHistorySection(recorded.assessment, recorded.scanId)}\n`;
       if (o.output) await writeFileAtomic(o.output, text);
       else cli.stdout.write(text);
       for (const w of result.warnings.slice(0, 20)) cli.info(`warning: ${w}`);

@@ -11,6 +11,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
   modelPath: string;
+  /** The deploy folder `GET /admin/security/policies` evaluates (DEPLOY_DIR, default ./deploy). */
+  deployDir: string;
   /** `sqlite:<path>` (default, under the data directory) or `postgres://…`. */
   databaseUrl: string;
   redisUrl: string | null;
@@ -42,6 +44,15 @@ export interface Config {
     dropAllCapabilities: boolean;
     allowedIngressPorts: number[];
     enableNetworkPolicies: boolean;
+    /** Days from first seen until a finding of each severity is overdue; null: never due. */
+    dueDays: { CRITICAL: number | null; HIGH: number | null; MEDIUM: number | null; LOW: number | null; UNKNOWN: number | null };
+    /** The folder under which POST /admin/security/scan may scan local paths; null: local paths refused. */
+    scanRoot: string | null;
+    /** Scans the API keeps waiting behind the running one before refusing more. */
+    scanQueueLength: number;
+    /** Gate limits and due days set in the environment; they override the policy file's (absent: not set). */
+    thresholdOverrides: Partial<Record<'critical' | 'high' | 'medium' | 'low', number>>;
+    dueDayOverrides: Partial<Record<'critical' | 'high' | 'medium' | 'low', number | null>>;
   };
 }
 
@@ -60,6 +71,21 @@ export function intFromEnv(env: Env, name: string, fallback: number, min: number
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`environment variable ${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return v;
+}
+
+/** Days until due: a whole number, or `none` (never due). */
+function optionalIntFromEnv(env: Env, name: string, fallback: number | null): number | null {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (raw.toLowerCase() === 'none') return null;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0 || v > 3650) throw new UsageError(`environment variable ${name} must be a whole number of days from 0 to 3650, or none, got "${raw}"`);
+  return v;
+}
+
+/** A value only when the variable is set, so a file's value stands otherwise. */
+function given<T>(env: Env, name: string, read: (name: string) => T): T | undefined {
+  return text(env, name) === undefined ? undefined : read(name);
 }
 
 function floatFromEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -111,12 +137,14 @@ export function loadConfig(env: Env = process.env): Config {
   const riskMedium = floatFromEnv(env, 'RISK_MEDIUM_THRESHOLD', 0.3, 0, 1);
   const riskHigh = floatFromEnv(env, 'RISK_HIGH_THRESHOLD', 0.6, 0, 1);
   if (riskMedium > riskHigh) throw new UsageError('RISK_MEDIUM_THRESHOLD must not be above RISK_HIGH_THRESHOLD');
+  const scanRoot = text(env, 'SECURITY_SCAN_ROOT');
   return {
     host: text(env, 'HOST') ?? '0.0.0.0',
     port: intFromEnv(env, 'PORT', 8000, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     dataDir,
     modelPath: resolve(text(env, 'MODEL_PATH') ?? `${dataDir}/model.json`),
+    deployDir: resolve(text(env, 'DEPLOY_DIR') ?? 'deploy'),
     databaseUrl,
     redisUrl,
     rateLimitEnabled: boolFromEnv(env, 'RATE_LIMIT_ENABLED', true),
@@ -145,6 +173,27 @@ export function loadConfig(env: Env = process.env): Config {
       dropAllCapabilities: boolFromEnv(env, 'DROP_ALL_CAPABILITIES', true),
       allowedIngressPorts: portList(env, 'ALLOWED_INGRESS_PORTS', [8000]),
       enableNetworkPolicies: boolFromEnv(env, 'ENABLE_NETWORK_POLICIES', true),
+      dueDays: {
+        CRITICAL: optionalIntFromEnv(env, 'VULN_DUE_DAYS_CRITICAL', 0),
+        HIGH: optionalIntFromEnv(env, 'VULN_DUE_DAYS_HIGH', 7),
+        MEDIUM: optionalIntFromEnv(env, 'VULN_DUE_DAYS_MEDIUM', 30),
+        LOW: optionalIntFromEnv(env, 'VULN_DUE_DAYS_LOW', null),
+        UNKNOWN: optionalIntFromEnv(env, 'VULN_DUE_DAYS_UNKNOWN', null),
+      },
+      scanRoot: scanRoot === undefined ? null : resolve(scanRoot),
+      scanQueueLength: intFromEnv(env, 'SECURITY_SCAN_QUEUE_LENGTH', 5, 0, 1000),
+      thresholdOverrides: {
+        critical: given(env, 'MAX_CRITICAL_VULNERABILITIES', (n) => intFromEnv(env, n, 0, 0, 1_000_000)),
+        high: given(env, 'MAX_HIGH_VULNERABILITIES', (n) => intFromEnv(env, n, 0, 0, 1_000_000)),
+        medium: given(env, 'MAX_MEDIUM_VULNERABILITIES', (n) => intFromEnv(env, n, 0, 0, 1_000_000)),
+        low: given(env, 'MAX_LOW_VULNERABILITIES', (n) => intFromEnv(env, n, 0, 0, 1_000_000)),
+      },
+      dueDayOverrides: {
+        critical: given(env, 'VULN_DUE_DAYS_CRITICAL', (n) => optionalIntFromEnv(env, n, null)),
+        high: given(env, 'VULN_DUE_DAYS_HIGH', (n) => optionalIntFromEnv(env, n, null)),
+        medium: given(env, 'VULN_DUE_DAYS_MEDIUM', (n) => optionalIntFromEnv(env, n, null)),
+        low: given(env, 'VULN_DUE_DAYS_LOW', (n) => optionalIntFromEnv(env, n, null)),
+      },
     },
   };
 }

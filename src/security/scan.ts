@@ -4,13 +4,14 @@ import { analyzeInventory, inventoryWanted } from './inventory/index.js';
 import { analyzeConfigFiles, analyzeImageConfig, compareFindings as compareMisconfigs, type Misconfiguration } from './misconfig/index.js';
 import { evaluateThresholds, type GateResult, type Thresholds } from './policy/thresholds.js';
 import { scanComposeEnvironment, scanImageConfigEnv, scanKubernetesSecretData, scanTargetSecrets, type SecretFinding } from './secrets/index.js';
+import { scanSignatures, signatureGateReasons, type SignatureFinding, type SignatureScanOptions } from './signature/index.js';
 import { openTarget, type TargetOptions } from './target/index.js';
 import type { Inventory, Severity, TargetInfo, VulnerabilityFinding } from './types.js';
 import { openVulnDb } from './vuln/db.js';
 import { compareFindings, matchPackages } from './vuln/matcher.js';
 
 export type ScannerName = 'vuln' | 'secret' | 'config' | 'signature';
-export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln', 'secret', 'config'];
+export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln', 'secret', 'config', 'signature'];
 
 /** Files the configuration scanner reads: Dockerfiles and YAML (Compose, Kubernetes). */
 const CONFIG_FILE = /(^|\/)((Dockerfile|Containerfile)([.-][^/]*)?|[^/]*\.(dockerfile|containerfile|ya?ml))$/i;
@@ -30,6 +31,8 @@ export interface ScanOptions {
   /** Secret scanner settings: .churnignore text, baseline fingerprints, allow-lists. */
   secrets?: { ignore?: string; baseline?: string[]; allowPaths?: string[] };
   targetOptions?: TargetOptions;
+  /** Signature scanner settings: keys, annotations, policy requirements, trusted registries. */
+  signature?: SignatureScanOptions;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -46,6 +49,8 @@ export interface ScanResult {
   /** Secret findings (baseline-accepted ones included, marked), sorted; matches are redacted. */
   secrets: SecretFinding[];
   shownSecrets: SecretFinding[];
+  /** Signature findings: failed requirements, untrusted registries, and the signature status; sorted. */
+  signatures: SignatureFinding[];
   gate: GateResult;
   /** Things contained rather than failed (skipped entries, unreadable versions). */
   warnings: string[];
@@ -113,8 +118,20 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     }
   }
   opts.onProgress?.('matching', 3, 3);
+  let signatures: SignatureFinding[] = [];
+  if (scanners.includes('signature')) {
+    const t = opts.targetOptions ?? {};
+    signatures = await scanSignatures(opts.target, opts.signature ?? {}, { insecure: t.insecure, credentials: t.credentials, limits: t.limits });
+  }
   const severities = opts.severities && opts.severities.length > 0 ? new Set(opts.severities) : null;
-  const counted = [...findings, ...misconfigurations.filter((m) => !m.suppressed), ...secrets.filter((x) => !x.baseline)];
+  const counted = [...findings, ...misconfigurations.filter((m) => !m.suppressed), ...secrets.filter((x) => !x.baseline), ...signatures];
+  const gate = evaluateThresholds(counted, opts.thresholds);
+  // A required signature that is missing or bad fails the gate whatever the count thresholds say.
+  const signatureReasons = signatureGateReasons(signatures);
+  if (signatureReasons.length > 0) {
+    gate.passed = false;
+    gate.reasons.push(...signatureReasons);
+  }
   return {
     target: opened.info,
     inventory,
@@ -124,7 +141,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     shownMisconfigurations: severities ? misconfigurations.filter((m) => severities.has(m.severity)) : misconfigurations,
     secrets,
     shownSecrets: severities ? secrets.filter((x) => severities.has(x.severity)) : secrets,
-    gate: evaluateThresholds(counted, opts.thresholds),
+    signatures,
+    gate,
     warnings,
   };
 }
