@@ -34,6 +34,8 @@ interface ScanFlags {
   insecure?: boolean;
   secretBaseline?: string;
   ignoreFile?: string;
+  /** false with --no-default-skips. */
+  defaultSkips: boolean;
   /** false with --no-record: the scan is not stored, compared or audited. */
   record: boolean;
   policy?: string;
@@ -54,6 +56,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
     .option('--insecure', 'allow plain-HTTP registries other than localhost')
     .option('--secret-baseline <file>', 'JSON list of accepted secret fingerprints (reported, not counted)')
     .option('--ignore-file <file>', 'gitignore-style paths the secret scanner skips (default: .churnignore in a scanned folder)')
+    .option('--no-default-skips', 'secret scanner: also read node_modules/, vendor/ and operating-system paths (/usr/share/, /usr/lib/…)')
     .option('--key <pem>', 'signature scanner: public key that must have signed the image; repeatable', collect)
     .option('-a, --annotation <key=value>', 'signature scanner: annotation the signature must carry; repeatable', annotationOption)
     .option('--trusted-root <file>', 'signature scanner: Sigstore trusted_root.json for keyless signatures')
@@ -164,7 +167,7 @@ export function registerSecurityCommands(program: Command, cli: Cli): void {
 }
 
 /** The secret scanner's ignore file (given, or .churnignore in a scanned folder) and baseline. */
-async function secretSettings(target: string, o: ScanFlags): Promise<{ ignore?: string; baseline?: string[] }> {
+async function secretSettings(target: string, o: ScanFlags): Promise<{ ignore?: string; baseline?: string[]; defaultSkips: boolean }> {
   const read = async (file: string, flag: string): Promise<string> => {
     try {
       return await readFile(file, 'utf8');
@@ -177,5 +180,5 @@ async function secretSettings(target: string, o: ScanFlags): Promise<{ ignore?: 
   if (o.ignoreFile) ignore = await read(o.ignoreFile, '--ignore-file');
   else if (folder && existsSync(join(folder, '.churnignore'))) ignore = await read(join(folder, '.churnignore'), '.churnignore');
   const baseline = o.secretBaseline ? [...parseBaseline(await read(o.secretBaseline, '--secret-baseline'))] : undefined;
-  return { ignore, baseline };
+  return { ignore, baseline, defaultSkips: o.defaultSkips };
 }

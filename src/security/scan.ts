@@ -29,7 +29,7 @@ export interface ScanOptions {
   /** Ports the configuration checks allow to be exposed (ALLOWED_INGRESS_PORTS). */
   allowedPorts?: number[];
   /** Secret scanner settings: .churnignore text, baseline fingerprints, allow-lists. */
-  secrets?: { ignore?: string; baseline?: string[]; allowPaths?: string[] };
+  secrets?: { ignore?: string; baseline?: string[]; allowPaths?: string[]; defaultSkips?: boolean };
   targetOptions?: TargetOptions;
   /** Signature scanner settings: keys, annotations, policy requirements, trusted registries. */
   signature?: SignatureScanOptions;
@@ -74,7 +74,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const wantConfig = scanners.includes('config');
   const wantSecrets = scanners.includes('secret');
   let secrets: SecretFinding[] = [];
-  const secretOptions = { ignore: opts.secrets?.ignore, baseline: opts.secrets?.baseline, allow: { paths: opts.secrets?.allowPaths } };
+  const secretOptions = { ignore: opts.secrets?.ignore, baseline: opts.secrets?.baseline, allow: { paths: opts.secrets?.allowPaths }, defaultSkips: opts.secrets?.defaultSkips };
   try {
     const wantYaml = wantConfig || wantSecrets;
     const files = await opened.files((path, size) => wantInventory(path, size) || (wantYaml && size <= MAX_CONFIG_BYTES && CONFIG_FILE.test(path)));

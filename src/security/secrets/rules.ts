@@ -16,8 +16,9 @@ const CODE_REFERENCES: readonly RegExp[] = [
   /^(?:process\.env|os\.environ|os\.getenv|getenv|env\.|ENV\[|config\.|settings\.|self\.|this\.|props\.|req\.|request\.|args\.|options\.|opts\.)/i,
   /^[A-Za-z_][A-Za-z0-9_.]{0,80}\(/,
   // Source code rather than a value: an identifier with member access, indexing, a call or a
-  // type's brackets (`SecretFinding[]`, `m.groups?.secret`, `NO_OPTIONS)`).
-  /^[A-Za-z_$][\w$.]{0,128}(?:\?\.|[[\]()<>])[\w$.?[\]()<>:]{0,128}$/,
+  // type's brackets (`SecretFinding[]`, `m.groups?.secret`, `NO_OPTIONS)`, Perl's
+  // `Cwd::getcwd()`, `$this->{password}`, `$insta::secret`).
+  /^[A-Za-z_$][\w$.]{0,128}(?:\?\.|::|->|[[\](){}<>])[\w$.?[\](){}<>:-]{0,128}$/,
   /^(?:\/|\.\/|\.\.\/|~\/|file:)/,
   /^[A-Za-z_.-]{1,128}$/,
   /^(?:true|false|null|none|nil|undefined|required|optional|string|bytes)\b/i,

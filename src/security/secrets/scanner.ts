@@ -9,6 +9,25 @@ import type { ScanSecretsOptions, SecretFinding, SecretOrigin, SecretRule } from
 /** An inline comment on the line of a match that accepts it. */
 export const ALLOW_COMMENT = 'churn:allow-secret';
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+/**
+ * Paths skipped unless told otherwise: code the project did not write (dependencies, vendored
+ * trees) and files an operating system package owns (documentation, headers, libraries,
+ * language runtimes, translations). Their "secrets" are test vectors, sample configuration and
+ * identifiers; scanning them buries real findings. Vulnerabilities in them are the package
+ * scanner's business. Gitignore syntax: anchored entries apply to image roots.
+ */
+export const DEFAULT_SKIPS: readonly string[] = [
+  'node_modules/',
+  'vendor/',
+  '.git/',
+  '/usr/share/',
+  '/usr/include/',
+  '/usr/lib/',
+  '/usr/local/lib/python*/',
+  '/usr/local/go/',
+  'locale/',
+  'locales/',
+];
 /** How far into a file a NUL byte marks it binary (as git decides). */
 const BINARY_PROBE = 8000;
 const MATCH_DISPLAY = 120;
@@ -54,7 +73,7 @@ function compileOptions(options: ScanSecretsOptions): Compiled {
       byKeyword.set(key, [...(byKeyword.get(key) ?? []), i]);
     }
   });
-  const ignoreLines = [...(options.allow?.paths ?? []), ...(options.ignore === undefined ? [] : options.ignore.split(/\r?\n/))];
+  const ignoreLines = [...(options.defaultSkips === false ? [] : DEFAULT_SKIPS), ...(options.allow?.paths ?? []), ...(options.ignore === undefined ? [] : options.ignore.split(/\r?\n/))];
   const values = options.allow?.values ?? [];
   const exact = new Set(values.filter((v): v is string => typeof v === 'string'));
   const patterns = values.filter((v): v is RegExp => v instanceof RegExp).map((r) => new RegExp(r.source, r.flags.replace(/[gy]/g, '')));

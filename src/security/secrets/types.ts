@@ -66,6 +66,11 @@ export interface ScanSecretsOptions {
   baseline?: ReadonlySet<string> | readonly string[];
   /** `drop` (default): placeholder values are not findings. `low`: reported as LOW with a `reason`. */
   placeholders?: 'drop' | 'low';
+  /**
+   * Skip third-party and operating-system paths (DEFAULT_SKIPS: node_modules/, vendor/,
+   * /usr/share/, /usr/lib/…). Default true; an ignore file can re-include with `!`.
+   */
+  defaultSkips?: boolean;
 }
 
 /** Where the scanned content came from in an image; copied onto each finding. */

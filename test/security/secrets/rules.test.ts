@@ -68,6 +68,9 @@ describe('the built-in secret rules', () => {
       'const secretStart = span?.[0] ?? m.index;',
       'function f(options: ScanSecretsOptions = NO_OPTIONS): void {}',
       'let tokens: Map<string, number> = new Map();',
+      'my $pwd=Cwd::getcwd();',
+      'secret = $insta::secret # pass:insta',
+      "  password => $this->{password},",
     ].join('\n');
     expect(ids(code)).toEqual([]);
     expect(ids('db_password = "Zq8#kL2m(N9pX4vR7"\nAPI_TOKEN=tok3nV4lu3Xy9z8W')).toEqual(['generic-password', 'generic-token']);

@@ -73,6 +73,16 @@ describe('scanSecrets', () => {
     expect(scan(text, '/docs/c.txt', { ignore })).toHaveLength(1);
   });
 
+  it('skips dependency and operating-system paths by default; an ignore file or defaultSkips: false brings them back', () => {
+    const text = `GH=${ghp()}`;
+    for (const path of ['/app/node_modules/pkg/index.js', 'node_modules/a/b.js', 'src/vendor/lib.go', '/usr/share/doc/x/README', '/usr/lib/ssl/misc/tool', '/usr/local/lib/python3.11/site.py', '/app/locales/en.json']) {
+      expect(scan(text, path), path).toEqual([]);
+      expect(scan(text, path, { defaultSkips: false }), path).toHaveLength(1);
+    }
+    for (const path of ['/etc/app.conf', '/app/src/index.js', 'src/usr/lib/x.js', '/usr/local/bin/tool', '/home/node/.npmrc']) expect(scan(text, path), path).toHaveLength(1);
+    expect(scan(text, '/app/node_modules/own/secret.js', { ignore: '!/app/node_modules/own/' })).toHaveLength(1);
+  });
+
   it('marks baseline findings as accepted instead of dropping them', () => {
     const text = `A=${ghp()}\nB=${ghp()}\n`;
     const first = scan(text);
