@@ -14,7 +14,12 @@ import type { VersionScheme } from './scheme.js';
 const SHORT = /^\s*[v=]*\s*\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*$/;
 const cache = new Map<string, SemVer | null>();
 
+/** What the semver library itself accepts at most; longer strings come from hostile images, not npm. */
+const MAX_LENGTH = 256;
+
 function parse(version: string): SemVer | null {
+  // Checked first: SHORT's adjacent optional runs are quadratic on long runs of blanks.
+  if (version.length > MAX_LENGTH) return null;
   const hit = cache.get(version);
   if (hit !== undefined) return hit;
   let v = semverLib.parse(version, { loose: true });

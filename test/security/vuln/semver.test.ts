@@ -42,3 +42,11 @@ describe('semver ordering', () => {
     expect(code).toBe('BAD_VERSION');
   });
 });
+
+describe('semver input limits', () => {
+  it('treats strings longer than 256 characters as invalid (hostile images), whatever they hold', () => {
+    expect(isValid(`${' '.repeat(20_000)}x`)).toBe(false);
+    expect(isValid(`1.2.3${' '.repeat(300)}`)).toBe(false);
+    expect(isValid(`  v1.2.3  `)).toBe(true);
+  });
+});
