@@ -33,7 +33,8 @@ export function renderTable(target: TargetInfo, inventory: Inventory, findings: 
   if (secrets.length > 0) {
     lines.push('', `Secrets: ${secrets.length} findings`);
     for (const x of secrets) {
-      const where = `${x.path}:${x.line}${x.layer !== undefined ? ` (layer ${x.layer}${x.deleted ? ', deleted later' : ''})` : ''}`;
+      // A folder has no layers: its paths read as the user wrote them, relative to the folder.
+      const where = target.kind === 'fs' ? `${x.path.replace(/^\//, '')}:${x.line}` : `${x.path}:${x.line}${x.layer !== undefined ? ` (layer ${x.layer}${x.deleted ? ', deleted later' : ''})` : ''}`;
       lines.push(`  ${x.severity.padEnd(8)} ${x.ruleId}  ${where}  ${x.match}${x.baseline ? ' [baseline]' : ''}${x.reason ? ` [${x.reason}]` : ''}`);
     }
   }
