@@ -14,6 +14,7 @@ export type ScannerName = 'vuln' | 'secret' | 'config' | 'signature';
 export const AVAILABLE_SCANNERS: readonly ScannerName[] = ['vuln', 'secret', 'config', 'signature'];
 
 /** Files the configuration scanner reads: Dockerfiles and YAML (Compose, Kubernetes). */
+// eslint-disable-next-line security/detect-unsafe-regex -- tried only at the start or after a '/', and [^/]* stops at the next '/', so each path segment is read once per try
 const CONFIG_FILE = /(^|\/)((Dockerfile|Containerfile)([.-][^/]*)?|[^/]*\.(dockerfile|containerfile|ya?ml))$/i;
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 

@@ -6,6 +6,7 @@ import type { Analyzer, AnalyzerResult, FoundPackage, InventoryWarning } from '.
 const STATUS = '/var/lib/dpkg/status';
 const STATUS_D = '/var/lib/dpkg/status.d/';
 const NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored, and the optional epoch `\d+:` can only end at its ':', so the input splits one way
 const VERSION = /^(?:\d+:)?[0-9][A-Za-z0-9.+~-]*$/;
 
 /**
@@ -31,6 +32,7 @@ export const dpkgAnalyzer: Analyzer = {
         continue;
       }
       // "Source: name" or "Source: name (version)" when the source version differs.
+      // eslint-disable-next-line security/detect-unsafe-regex -- anchored; \S+ and \s+ are disjoint, so the optional "(version)" group is tried at one place only
       const src = /^(\S+)(?:\s+\((\S+)\))?$/.exec(f.get('source') ?? '');
       const arch = f.get('architecture') || undefined;
       packages.push({

@@ -2,6 +2,7 @@ import type { ImageFile } from '../types.js';
 import { purl } from './purl.js';
 import type { Analyzer, AnalyzerResult, FoundPackage, InventoryWarning } from './types.js';
 
+// eslint-disable-next-line security/detect-unsafe-regex -- [^/]+ and [^/]* stop at the next '/', so a try from one /node_modules/ reads at most two path segments
 const INSTALLED = /\/node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -16,6 +16,7 @@ export type ConfigFileType = 'dockerfile' | 'compose' | 'kubernetes';
 /** Which analyzer wants a file, by name and (for YAML) content; null for none. */
 export function detectConfigType(path: string, content: string): ConfigFileType | null {
   const base = path.split('/').pop() ?? path;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored; one optional `.*` run with nothing after it but $
   if (/^(Dockerfile|Containerfile)([.-].*)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base)) return 'dockerfile';
   if (!/\.ya?ml$/i.test(base)) return null;
   if (/^(docker-)?compose[\w.-]*\.ya?ml$/i.test(base)) return 'compose';

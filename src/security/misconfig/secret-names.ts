@@ -11,6 +11,7 @@ export function isLiteralSecret(name: string, value: string | null | undefined):
   if (value === null || value === undefined) return false;
   const v = value.trim().replace(/^["']|["']$/g, '');
   if (v === '') return false;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored; the name class excludes the [-=?] operator, so the optional default group starts at one place and [^}]* is its only run
   if (/^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-=?][^}]*)?\}?$/.test(v)) return false;
   return true;
 }

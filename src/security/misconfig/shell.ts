@@ -54,8 +54,13 @@ export function unpinnedPackages(call: InstallCall): string[] {
   return out;
 }
 
-const PIPE_TO_SHELL = /\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(\S*\/)?(ba|da|z|k)?sh\b/;
-const SUBST_TO_SHELL = /\b(ba|da|z|k)?sh\b[^|;&]*(<\(|\$\(|`)\s*(curl|wget)\b/;
+// Each run stops at the next curl/wget (or shell) word, which matches wherever an earlier one would, and the path before
+// the shell name stops at a `|` after curl/wget, which is tried from its own word. Without these stops every such word
+// rescanned the rest of the line: quadratic on hostile lines (`curl curl …`, `curl|curl|…`, `sh sh …`).
+// eslint-disable-next-line security/detect-unsafe-regex -- nested only through the stops above, so each stretch of the line is read a bounded number of times
+const PIPE_TO_SHELL = /\b(curl|wget)\b(?:(?!\b(?:curl|wget)\b)[^|;&])*\|\s*(sudo\s+)?((?:(?!\b(?:curl|wget)\b)\S|\b(?:curl|wget)\b[^\s|;&]*[;&])*(?:\b(?:curl|wget)\b[^\s|;&]*)?\/)?(ba|da|z|k)?sh\b/;
+// eslint-disable-next-line security/detect-unsafe-regex -- the nested `?` is inside the stop-at-next-shell-word lookahead, which reads at most 4 characters
+const SUBST_TO_SHELL = /\b(ba|da|z|k)?sh\b(?:(?!\b(?:ba|da|z|k)?sh\b)[^|;&])*(<\(|\$\(|`)\s*(curl|wget)\b/;
 
 export function pipesToShell(line: string): boolean {
   return PIPE_TO_SHELL.test(line) || SUBST_TO_SHELL.test(line);

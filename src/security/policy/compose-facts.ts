@@ -19,12 +19,20 @@ export interface ComposeFacts {
   services: ComposeService[];
 }
 
+/** The most text after an unclosed `${` that is still substituted. */
+const MAX_UNCLOSED_TAIL = 1024;
+
 /**
  * Compose variable interpolation with the defaults written in the file: `${X:-d}` and `${X-d}`
  * give d, `$$` is a dollar; a variable with no default is unknown here, so null.
  */
 export function interpolate(text: string): string | null {
+  // Past the last `}` no `${…}` can close, yet every `${X:-` there rescans to the end (quadratic on hostile files):
+  // a long unclosed tail is left unresolved.
+  const open = text.indexOf('${', text.lastIndexOf('}') + 1);
+  if (open >= 0 && text.length - open > MAX_UNCLOSED_TAIL) return null;
   let unresolved = false;
+  // eslint-disable-next-line security/detect-unsafe-regex -- [^}]* rescans only past the last `}`, which the check above bounds to MAX_UNCLOSED_TAIL
   const out = text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*)|(:?\?)[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, _name: string | undefined, dash: string | undefined, def: string | undefined) => {
     if (m === '$$') return '$';
     if (dash !== undefined) return def ?? '';

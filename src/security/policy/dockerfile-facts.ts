@@ -28,9 +28,17 @@ function lineOf(ins: Instruction): number {
   return ins.getRange().start.line + 1;
 }
 
+/** The most text after an unclosed `${` that is still substituted. */
+const MAX_UNCLOSED_TAIL = 1024;
+
 /** Replaces `$X`, `${X}`, `${X:-default}`; null when a variable has no value. */
 export function substituteArgs(text: string, vars: ReadonlyMap<string, string>): string | null {
+  // Past the last `}` no `${…}` can close, yet every `${X:-` there rescans to the end (quadratic on hostile files):
+  // a long unclosed tail is left unresolved.
+  const open = text.indexOf('${', text.lastIndexOf('}') + 1);
+  if (open >= 0 && text.length - open > MAX_UNCLOSED_TAIL) return null;
   let unresolved = false;
+  // eslint-disable-next-line security/detect-unsafe-regex -- [^}]* rescans only past the last `}`, which the check above bounds to MAX_UNCLOSED_TAIL
   const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, def: string | undefined, b: string | undefined) => {
     const v = vars.get((a ?? b) as string) ?? def;
     if (v === undefined) unresolved = true;

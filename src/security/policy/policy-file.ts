@@ -12,6 +12,7 @@ import type { CheckSpec, GateSeverity, PolicyDef, PolicyFile, SourceKind } from 
 
 const TOP = ['version', 'project_image', 'files', 'thresholds', 'remediation_due_days', 'trusted_registries', 'signatures', 'policies'] as const;
 const POLICY = ['id', 'name', 'area', 'enforcement', 'required_when', 'description', 'checks'] as const;
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored; every repeated path segment starts with a '/' that the segment class cannot match
 const REGISTRY = /^[a-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)*$/;
 
 /** Where the deploy files are when `files:` does not say: relative to the project root, `{deploy}` the deploy folder. */

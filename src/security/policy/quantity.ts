@@ -10,6 +10,7 @@ const K8S_SUFFIX: Record<string, number> = {
 export function k8sQuantity(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
   if (typeof v !== 'string') return null;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored; the digit runs are separated by '.', an exponent letter or a suffix, none of which they match
   const m = /^\+?(\d+(?:\.\d*)?|\.\d+)(?:([eE][-+]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(v.trim());
   if (!m) return null;
   return Number(m[1] + (m[2] ?? '')) * K8S_SUFFIX[m[3] ?? ''];
@@ -21,12 +22,14 @@ const DOCKER_UNIT: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 2
 export function dockerBytes(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
   if (typeof v !== 'string') return null;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored; digits, '.', blanks and unit letters are disjoint, so every run has one end
   const m = /^(\d+(?:\.\d+)?)\s*([bkmgtp])?(?:i?b)?$/i.exec(v.trim());
   return m ? Number(m[1]) * DOCKER_UNIT[(m[2] ?? '').toLowerCase()] : null;
 }
 
 /** Compose `cpus` ("0.5", 1) in cores. */
 export function dockerCpus(v: unknown): number | null {
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored; the fraction starts with a '.' that the digit run cannot match
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
   return Number.isFinite(n) && n >= 0 ? n : null;
 }

@@ -15,9 +15,11 @@ export interface ImageReference {
 }
 
 export const DOCKER_HUB = 'docker.io';
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored, input capped at 512 characters; the separators cannot match the [a-z0-9]+ runs between them
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^\w[\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored, input capped at 512 characters; labels are split by a '.' they cannot match, and each label has one end
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
 
 function bad(input: string, why: string): TargetError {

@@ -15,6 +15,7 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme, params };
 }
 
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored; \d{1,3} is bounded and the port's \d+ is the last run before $
 export const isLoopback = (host: string): boolean => /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/.test(host);
 
 /**

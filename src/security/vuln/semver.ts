@@ -11,6 +11,7 @@ import type { VersionScheme } from './scheme.js';
  * invalid rather than guessed at.
  */
 
+// eslint-disable-next-line security/detect-unsafe-regex -- quadratic in leading blanks, but parse() refuses strings over MAX_LENGTH (256) before SHORT runs
 const SHORT = /^\s*[v=]*\s*\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*$/;
 const cache = new Map<string, SemVer | null>();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeDockerfile } from '../../../src/security/misconfig/dockerfile.js';
+import { pipesToShell } from '../../../src/security/misconfig/shell.js';
 
 const GOOD_HEAD = 'FROM python:3.12-slim@sha256:' + 'a'.repeat(64) + '\n';
 const GOOD_TAIL = 'USER 1000\nHEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1\n';
@@ -96,5 +97,32 @@ describe('analyzeDockerfile', () => {
     expect(f?.references.trivy).toBe('DS002');
     expect(f?.references.cis).toBe('CIS Docker 4.1');
     expect(f?.remediation).toMatch(/USER/);
+  });
+});
+
+// Lines and words a hostile image can hold; each of these made a pattern rescan the rest of the input from every repeat.
+describe('hostile Dockerfile lines', () => {
+  it('CP-DF-006 reads 1 MB lines of repeated curl, pipe and shell words', () => {
+    expect(pipesToShell(`${'curl '.repeat(200_000)}| sh`)).toBe(true);
+    expect(pipesToShell(`${'curl '.repeat(200_000)}x`)).toBe(false);
+    expect(pipesToShell(`${'curl|'.repeat(200_000)}/bin/sh`)).toBe(true);
+    expect(pipesToShell(`${'curl|'.repeat(200_000)}x`)).toBe(false);
+    expect(pipesToShell(`bash ${'sh '.repeat(300_000)}$(curl -s x)`)).toBe(true);
+    expect(pipesToShell(`${'sh '.repeat(300_000)}x`)).toBe(false);
+  });
+
+  it('CP-DF-006 still finds the pipes that run through other words to the shell', () => {
+    expect(pipesToShell('curl -s x|gunzip|/bin/sh')).toBe(true);
+    expect(pipesToShell('curl -s x | /opt/curl/bin/bash')).toBe(true);
+    expect(pipesToShell('curl a|curl b|/bin/sh')).toBe(true);
+    expect(pipesToShell('curl a; wget b | sudo sh')).toBe(true);
+    expect(pipesToShell('curl a; sh b')).toBe(false);
+    expect(pipesToShell('sh x; echo $(curl y)')).toBe(false);
+  });
+
+  it('a FROM whose `${` never closes is left unresolved, with no base image findings', () => {
+    const hostile = '${a:-'.repeat(200_000);
+    const found = analyzeDockerfile('Dockerfile', `ARG X=${hostile}\nFROM ${hostile}\nUSER 1000\nHEALTHCHECK CMD true\n`);
+    expect(found.map((f) => f.id)).toEqual([]);
   });
 });

@@ -28,6 +28,13 @@ describe('Compose interpolation', () => {
     expect(interpolate('app:$TAG')).toBeNull();
     expect(interpolate('app:${TAG:?set TAG}')).toBeNull();
   });
+
+  it('leaves a `${` that never closes unresolved past 1024 characters; closed ones resolve at any length', () => {
+    expect(interpolate('${a:-'.repeat(200_000))).toBeNull();
+    expect(interpolate(`app:1}${'${a?'.repeat(250_000)}`)).toBeNull();
+    expect(interpolate('app:${TAG:-1')).toBe('app:${TAG:-1');
+    expect(interpolate('${A:-x}'.repeat(100_000))).toBe('x'.repeat(100_000));
+  });
 });
 
 describe('image references', () => {
@@ -66,5 +73,13 @@ describe('Dockerfile facts', () => {
     expect(df.user).toEqual({ value: '1000:1000', line: 6 });
     expect(df.exposes).toEqual([{ value: '8000/tcp', line: 7 }]);
     expect(readDockerfile('Dockerfile', 'FROM ${NOPE}\n').stages[0].base).toBeNull();
+  });
+
+  it('leaves a long FROM, USER or EXPOSE whose `${` never closes unresolved, as written', () => {
+    const hostile = '${a:-'.repeat(200_000);
+    const df = readDockerfile('Dockerfile', `ARG X=${hostile}\nFROM ${hostile}\nUSER ${hostile}\nEXPOSE ${hostile}\n`);
+    expect(df.stages[0].base).toBeNull();
+    expect(df.user?.value).toBe(hostile);
+    expect(df.exposes.map((e) => e.value)).toEqual([hostile]);
   });
 });

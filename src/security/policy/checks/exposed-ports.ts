@@ -15,6 +15,7 @@ export const exposedPortsCheck: CheckType = {
 
 /** The container side of a port spec ("8000", "8000/tcp", "127.0.0.1:80:8000", "8000-8001"); null when not one allowed port. */
 function singlePort(spec: string): number | null {
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored; the digit runs are separated by a '-' and followed by a '/' that they cannot match
   const m = /^(\d+)(?:-(\d+))?(?:\/[a-z]+)?$/i.exec(spec.trim());
   if (!m || (m[2] !== undefined && m[2] !== m[1])) return null;
   return Number(m[1]);
