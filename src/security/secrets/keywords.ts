@@ -120,8 +120,16 @@ export class KeywordIndex {
     const at = new Map<number, number[]>();
     for (let id = 0; id < bytes.length; id++) if (anchoring[id] === 1 && positions[id].length > 0) for (const r of this.rules[id]) found.add(r);
     for (const [rule, ids] of this.anchorsOf) {
-      const starts = ids.length === 1 ? positions[ids[0]] : ids.flatMap((id) => positions[id]).sort((a, b) => a - b);
-      if (starts.length === 0) continue;
+      // Usually one of a rule's keywords occurs (password, not passwd): no merge needed then.
+      let starts: number[] = [];
+      let lists = 0;
+      for (const id of ids) {
+        if (positions[id].length === 0) continue;
+        starts = lists === 0 ? positions[id] : starts.concat(positions[id]);
+        lists++;
+      }
+      if (lists === 0) continue;
+      if (lists > 1) starts.sort((a, b) => a - b);
       found.add(rule);
       at.set(rule, starts);
     }
