@@ -9,7 +9,8 @@ export function renderTable(target: TargetInfo, inventory: Inventory, findings: 
   const lines: string[] = [];
   const os = inventory.os ? `${inventory.os.family} ${inventory.os.version}` : 'unknown OS';
   lines.push(`${target.name} (${os}), ${inventory.packages.length} packages`);
-  lines.push(`Total: ${findings.length} (${SEVERITIES.map((s) => `${s}: ${gate.counts[s]}`).join(', ')})`);
+  // The counts are what the gate weighs: vulnerabilities, configuration findings and secrets together.
+  lines.push(`Total: ${SEVERITIES.reduce((n, s) => n + gate.counts[s], 0)} (${SEVERITIES.map((s) => `${s}: ${gate.counts[s]}`).join(', ')}); ${findings.length} vulnerabilities`);
   if (findings.length > 0) {
     const rows = findings.map((f) => [f.pkgName, f.id, f.severity, f.installedVersion, f.fixedVersion ?? '', f.title.length > 60 ? `${f.title.slice(0, 57)}...` : f.title]);
     const head = ['Package', 'Vulnerability', 'Severity', 'Installed', 'Fixed', 'Title'];
