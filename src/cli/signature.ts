@@ -129,13 +129,7 @@ export function signatureScanOptions(o: SignatureScanFlags): SignatureScanOption
   };
 }
 
-interface VerifyFlags {
-  key?: string[];
-  annotation?: Record<string, string>;
-  trustedRoot?: string;
-  certificateIdentity?: string;
-  certificateIdentityRegexp?: string;
-  certificateOidcIssuer?: string;
+interface VerifyFlags extends SignatureScanFlags {
   requireTlog?: boolean;
   insecureIgnoreTlog?: boolean;
   insecureIgnoreSct?: boolean;

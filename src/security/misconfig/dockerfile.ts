@@ -81,7 +81,7 @@ function globalArgs(df: ReturnType<typeof DockerfileParser.parse>): Map<string, 
 const MAX_UNCLOSED_TAIL = 1024;
 
 /** Replaces `$X`, `${X}`, `${X:-default}`; null when a variable has no value. */
-function substitute(text: string, vars: Map<string, string>): string | null {
+export function substitute(text: string, vars: ReadonlyMap<string, string>): string | null {
   // Past the last `}` no `${…}` can close, yet every `${X:-` there rescans to the end (quadratic on hostile files):
   // a long unclosed tail is left unresolved.
   const open = text.indexOf('${', text.lastIndexOf('}') + 1);

@@ -1,5 +1,6 @@
 import { Arg, DockerfileParser } from 'dockerfile-ast';
 import type { Instruction } from 'dockerfile-ast';
+import { substitute } from '../misconfig/dockerfile.js';
 
 export interface DockerStage {
   /** The FROM argument as written. */
@@ -28,30 +29,11 @@ function lineOf(ins: Instruction): number {
   return ins.getRange().start.line + 1;
 }
 
-/** The most text after an unclosed `${` that is still substituted. */
-const MAX_UNCLOSED_TAIL = 1024;
-
-/** Replaces `$X`, `${X}`, `${X:-default}`; null when a variable has no value. */
-export function substituteArgs(text: string, vars: ReadonlyMap<string, string>): string | null {
-  // Past the last `}` no `${…}` can close, yet every `${X:-` there rescans to the end (quadratic on hostile files):
-  // a long unclosed tail is left unresolved.
-  const open = text.indexOf('${', text.lastIndexOf('}') + 1);
-  if (open >= 0 && text.length - open > MAX_UNCLOSED_TAIL) return null;
-  let unresolved = false;
-  // eslint-disable-next-line security/detect-unsafe-regex -- [^}]* rescans only past the last `}`, which the check above bounds to MAX_UNCLOSED_TAIL
-  const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, def: string | undefined, b: string | undefined) => {
-    const v = vars.get((a ?? b) as string) ?? def;
-    if (v === undefined) unresolved = true;
-    return v ?? '';
-  });
-  return unresolved ? null : out;
-}
-
 function argDefaults(args: Arg[], into: Map<string, string>): void {
   for (const arg of args) {
     const p = arg.getProperty();
     const v = p?.getValue();
-    if (p && v !== null && v !== undefined) into.set(p.getName(), substituteArgs(v, into) ?? v);
+    if (p && v !== null && v !== undefined) into.set(p.getName(), substitute(v, into) ?? v);
   }
 }
 
@@ -71,7 +53,7 @@ export function readDockerfile(file: string, content: string): DockerfileFacts {
       const words = ins.getArguments().map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
       const asAt = words.findIndex((w) => w.toUpperCase() === 'AS');
       const rawBase = words[0] ?? '';
-      const base = substituteArgs(rawBase, globals);
+      const base = substitute(rawBase, globals);
       const lower = base?.toLowerCase();
       const fromStage = stages.some((s, i) => s.alias?.toLowerCase() === lower || String(i) === lower);
       stages.push({ rawBase, base, alias: asAt >= 0 ? (words[asAt + 1] ?? null) : null, line: lineOf(ins), fromStage, instructions: [] });
@@ -91,9 +73,9 @@ export function readDockerfile(file: string, content: string): DockerfileFacts {
     if (kw === 'ARG' && ins instanceof Arg) argDefaults([ins], vars);
     else if (kw === 'USER') {
       const raw = (ins.getArgumentsContent() ?? '').trim();
-      user = { value: substituteArgs(raw, vars) ?? raw, line: lineOf(ins) };
+      user = { value: substitute(raw, vars) ?? raw, line: lineOf(ins) };
     } else if (kw === 'EXPOSE') {
-      for (const a of ins.getArguments()) exposes.push({ value: substituteArgs(a.getValue(), vars) ?? a.getValue(), line: lineOf(ins) });
+      for (const a of ins.getArguments()) exposes.push({ value: substitute(a.getValue(), vars) ?? a.getValue(), line: lineOf(ins) });
     }
   }
   return { file, stages, finalChain, user, exposes };

@@ -1,30 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { SignatureError } from './errors.js';
 import type { GeneratedKeyPair } from './keys.js';
-
-/**
- * Written like writeFileAtomic (temporary file, fsync, rename) but created with the given mode
- * from the start: a private key must never exist, even briefly, readable by others.
- */
-async function writePrivateFile(path: string, data: string, mode: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    const fh = await open(tmp, 'wx', mode);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
@@ -41,7 +19,7 @@ export async function writeKeyPair(dir: string, prefix: string, pair: GeneratedK
       if (await exists(path)) throw new SignatureError('KEY_EXISTS', `${path} already exists; pass --force to overwrite it`, { path });
     }
   }
-  await writePrivateFile(privateKey, pair.privateKey, 0o600);
-  await writePrivateFile(publicKey, pair.publicKey, 0o644);
+  await writeFileAtomic(privateKey, pair.privateKey, { mode: 0o600 });
+  await writeFileAtomic(publicKey, pair.publicKey, { mode: 0o644 });
   return { privateKey, publicKey };
 }
