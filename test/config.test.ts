@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { ChurnError } from '../src/errors.js';
@@ -32,5 +33,12 @@ describe('loadConfig', () => {
     expect(messageOf({ DATABASE_URL: 'mysql://x' })).toMatch(/DATABASE_URL/);
     expect(messageOf({ API_SECRET_KEY: 'short' })).toMatch(/API_SECRET_KEY/);
     expect(messageOf({ LOG_LEVEL: 'loud' })).toMatch(/LOG_LEVEL must be one of/);
+  });
+
+  it('WORKERS: 1 by default, a whole number up to 64, or auto (one per available CPU)', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '4' }).workers).toBe(4);
+    expect(loadConfig({ WORKERS: 'AUTO' }).workers).toBe(Math.min(64, availableParallelism()));
+    for (const bad of ['0', '65', '1.5', 'many']) expect(messageOf({ WORKERS: bad })).toBe(`environment variable WORKERS must be a whole number from 1 to 64, or auto, got "${bad}"`);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { appendAudit } from '../audit/index.js';
+import { SOLO } from './cluster/peers.js';
 import type { AppContext, AppDeps } from './context.js';
 import { formatSchemaErrors } from './http-errors.js';
 import { createLogger } from './logger.js';
@@ -32,6 +33,7 @@ function makeContext(deps: AppDeps, app: FastifyInstance): AppContext {
     cache,
     startedAt: new Date(),
     version: deps.version ?? process.env.npm_package_version ?? '0.1.0',
+    peers: deps.peers ?? SOLO,
     async audit(input) {
       try {
         await appendAudit(deps.store, input);

@@ -3,6 +3,7 @@ import type { AuditInput } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import type { RateLimiter } from '../ratelimit/index.js';
 import type { ApiKeyInfo, Store } from '../store/index.js';
+import type { Peers } from './cluster/peers.js';
 import type { AppMetrics } from './metrics.js';
 import type { ModelHolder } from './model-holder.js';
 import type { CachedPrediction } from './predictor.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Application version shown at GET / (default: the package version). */
   version?: string;
+  /** The other workers of a cluster (WORKERS > 1); default: none, a single process. */
+  peers?: Peers;
 }
 
 /** Shared services the plugins and routes use, built once per app instance. */
@@ -27,6 +30,7 @@ export interface AppContext extends AppDeps {
   cache: PredictionCache<CachedPrediction>;
   startedAt: Date;
   version: string;
+  peers: Peers;
   /** Appends to the audit log; a failure is logged, never turned into a failed request. */
   audit(input: AuditInput): Promise<void>;
 }

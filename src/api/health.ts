@@ -11,6 +11,9 @@ export interface DetailedHealth {
   redis: { status: Status | 'not_configured'; backend: string; degraded: boolean; last_error?: string };
   rate_limit: { enabled: boolean; backend: string | null };
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number };
+  /** Worker processes serving, and which one answered (null: a single process). */
+  workers: number;
+  worker_id: number | null;
 }
 
 async function storeHealth(ctx: AppContext): Promise<DetailedHealth['store']> {
@@ -48,5 +51,7 @@ export async function detailedHealth(ctx: AppContext): Promise<DetailedHealth> {
     redis,
     rate_limit: { enabled: ctx.limiter !== null, backend: ctx.limiter?.stats().backend?.backend ?? (ctx.limiter ? 'memory' : null) },
     memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed, heap_total_bytes: mem.heapTotal },
+    workers: ctx.peers.size,
+    worker_id: ctx.peers.workerId,
   };
 }

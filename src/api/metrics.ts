@@ -54,13 +54,15 @@ export class AppMetrics {
     this.cacheMisses = new Counter({ name: 'churn_prediction_cache_misses_total', help: 'Predictions computed by the model', registers });
     this.authFailures = new Counter({ name: 'churn_auth_failures_total', help: 'Refused requests: missing or invalid key (401), wrong role (403)', labelNames: ['reason'], registers });
     this.modelReloads = new Counter({ name: 'churn_model_reloads_total', help: 'Model reloads by result', labelNames: ['result'], registers });
-    // Read from the store at scrape time, so every replica exports the same values, whoever ran the scan.
+    // Read from the store at scrape time, so every replica exports the same values, whoever ran the
+    // scan; for the same reason a cluster's workers are not added up but one worker's reading is shown.
     const read = () => this.#securitySnapshot();
     this.securityFindings = new Gauge({
       name: 'churn_security_findings',
       help: 'Open findings of the latest scan of each target, by severity (accepted risks included)',
       labelNames: ['severity', 'target'],
       registers,
+      aggregator: 'first',
       async collect() {
         const snap = await read();
         this.reset();
@@ -72,6 +74,7 @@ export class AppMetrics {
       help: 'Findings of the latest scan of each target past their due date and not accepted',
       labelNames: ['target'],
       registers,
+      aggregator: 'first',
       async collect() {
         const snap = await read();
         this.reset();
@@ -83,6 +86,7 @@ export class AppMetrics {
       help: 'When each target was last scanned (Unix time)',
       labelNames: ['target'],
       registers,
+      aggregator: 'first',
       async collect() {
         const snap = await read();
         this.reset();
@@ -94,6 +98,7 @@ export class AppMetrics {
       help: 'Whether the latest scan of each target passed the security gate (1) or not (0)',
       labelNames: ['target'],
       registers,
+      aggregator: 'first',
       async collect() {
         const snap = await read();
         this.reset();

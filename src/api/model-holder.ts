@@ -1,5 +1,5 @@
 import { ChurnModel } from '../model/churn-model.js';
-import { ModelFileError } from '../errors.js';
+import { ChurnError, ModelFileError } from '../errors.js';
 
 /** A loaded model plus what serving it needs, prepared once so requests allocate nothing. */
 export interface ServedModel {
@@ -40,6 +40,13 @@ function smokeTest(model: ChurnModel, path: string): void {
   model.explain(row, 1);
 }
 
+/** The file holds another model than the one asked for: it changed between two reads. */
+export class ModelChangedError extends ChurnError {
+  constructor(path: string, expected: string, found: string) {
+    super('MODEL_CHANGED', `${path} now holds model ${found}, not ${expected}: the file changed in the meantime`, { kind: 'internal', details: { file: path, expected, found } });
+  }
+}
+
 /**
  * The model being served, swapped whole: a reload reads and checks the new file completely
  * before anything changes, so a bad file leaves the current model serving.
@@ -66,10 +73,15 @@ export class ModelHolder {
     this.#listeners.push(listener);
   }
 
-  /** Loads `path` (default: `defaultPath`), checks it and swaps it in; reloads run one at a time. */
-  load(path: string = this.defaultPath): Promise<{ previous: ServedModel | null; current: ServedModel }> {
+  /**
+   * Loads `path` (default: `defaultPath`), checks it and swaps it in; reloads run one at a time.
+   * With `expectVersion` (other workers following one that has reloaded) a file holding any
+   * other model is refused, so a file replaced again in between cannot split the service.
+   */
+  load(path: string = this.defaultPath, options: { expectVersion?: string } = {}): Promise<{ previous: ServedModel | null; current: ServedModel }> {
     const run = this.#queue.then(async () => {
       const model = await ChurnModel.load(path);
+      if (options.expectVersion !== undefined && model.version !== options.expectVersion) throw new ModelChangedError(path, options.expectVersion, model.version);
       smokeTest(model, path);
       const previous = this.#current;
       const current = serve(model, path);

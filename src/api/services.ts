@@ -23,11 +23,13 @@ export interface Services {
 
 async function createLimiter(config: Config, log: Logger): Promise<RateLimiter | null> {
   if (!config.rateLimitEnabled) return null;
-  if (config.rateLimitBackend === 'memory' || config.redisUrl === null) return new RateLimiter({ store: new MemoryRateLimitStore() });
+  // Each cluster worker keeps memory buckets of its own, so each enforces its share of every rule (see shareOf).
+  if (config.rateLimitBackend === 'memory' || config.redisUrl === null) return new RateLimiter({ store: new MemoryRateLimitStore(), splitAcross: config.workers });
   const client = createRedisClient(config.redisUrl);
   if (!(await waitForRedis(client, 2000))) log.warn('Redis is not answering: rate limits run in memory until it does');
   const store = new FallbackRateLimitStore({
     client,
+    memoryShare: config.workers,
     onStateChange: (s) => (s.degraded ? log.warn({ backend: s }, 'Redis unreachable: rate limits fall back to memory') : log.info('Redis is back: rate limits shared again')),
   });
   return new RateLimiter({ store });
@@ -37,7 +39,16 @@ async function createLimiter(config: Config, log: Logger): Promise<RateLimiter |
  * Opens what the service runs on, from the configuration: the store (migrated), the
  * API_SECRET_KEY bootstrap key, the rate limiter with its stored rules, and the model.
  */
-export async function openServices(config: Config, options: { log: Logger; model?: ChurnModel; modelPath?: string }): Promise<Services> {
+export async function openServices(
+  config: Config,
+  options: {
+    log: Logger;
+    model?: ChurnModel;
+    modelPath?: string;
+    /** The file to start on instead of the configured one (a replacement worker joining a cluster that has reloaded another). */
+    startModelPath?: string;
+  },
+): Promise<Services> {
   const { log } = options;
   const store: Store = await openStore({ url: config.databaseUrl });
   let limiter: RateLimiter | null = null;
@@ -46,7 +57,7 @@ export async function openServices(config: Config, options: { log: Logger; model
     if (config.apiSecretKey !== null) await apiKeys.ensure(store, { key: config.apiSecretKey, name: 'bootstrap (API_SECRET_KEY)', role: 'admin' });
     limiter = await createLimiter(config, log);
     const models = new ModelHolder(options.modelPath ?? config.modelPath, options.model);
-    if (!options.model) await models.load();
+    if (!options.model) await models.load(options.startModelPath);
     if (limiter) {
       const live = limiter;
       live.loadRules(await rateLimitRules.list(store));

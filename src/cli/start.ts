@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { runServer } from '../api/server.js';
 import { loadConfig } from '../config/index.js';
@@ -15,6 +16,8 @@ export function registerStartCommand(program: Command, cli: Cli): void {
     .description('prepare the model (training a demo one if none exists) and serve it')
     .action(async () => {
       const config = loadConfig();
+      // A cluster worker (WORKERS > 1) runs this command again: the primary has prepared and shown the model already.
+      if (cluster.isWorker) return runServer({ config });
       const { model, trained } = await ensureDemoModel({ modelPath: config.modelPath, dataDir: config.dataDir, rows: config.demoRows, seed: config.demoSeed, log: cli.info });
       const a = model.artifact;
       cli.out(

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -31,6 +32,8 @@ export interface Config {
   bodyLimitBytes: number;
   predictionCacheSize: number;
   shutdownTimeoutMs: number;
+  /** Processes serving HTTP (WORKERS: 1-64 or `auto`, one per available CPU); 1 runs no cluster at all. */
+  workers: number;
   demoRows: number;
   demoSeed: number;
   security: {
@@ -123,6 +126,17 @@ function portList(env: Env, name: string, fallback: number[]): number[] {
   });
 }
 
+const MAX_WORKERS = 64;
+
+/** WORKERS: a whole number, or `auto` for one worker per CPU the process may use (capped like a number). */
+function workersFromEnv(env: Env): number {
+  const raw = text(env, 'WORKERS');
+  if (raw?.toLowerCase() === 'auto') return Math.min(MAX_WORKERS, Math.max(1, availableParallelism()));
+  const v = Number(raw ?? '1');
+  if (!Number.isInteger(v) || v < 1 || v > MAX_WORKERS) throw new UsageError(`environment variable WORKERS must be a whole number from 1 to ${MAX_WORKERS}, or auto, got "${raw}"`);
+  return v;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(text(env, 'DATA_DIR') ?? 'data');
   const databaseUrl = text(env, 'DATABASE_URL') ?? `sqlite:${resolve(dataDir, 'churn.db')}`;
@@ -160,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     predictionCacheSize: intFromEnv(env, 'PREDICTION_CACHE_SIZE', 10_000, 0, 10_000_000),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    workers: workersFromEnv(env),
     demoRows: intFromEnv(env, 'DEMO_ROWS', 5000, 200, 10_000_000),
     demoSeed: intFromEnv(env, 'DEMO_SEED', 42, 0, 2 ** 32 - 1),
     security: {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
 import { MemoryRateLimitStore } from './memory-store.js';
 import { RedisRateLimitStore } from './redis-store.js';
+import { shareOf } from './rules.js';
 import type { RateLimitBackendStatus, RateLimitStore, RuleParams, TakeResult } from './types.js';
 
 export interface FallbackRateLimitStoreOptions {
@@ -14,6 +15,8 @@ export interface FallbackRateLimitStoreOptions {
   onStateChange?: (status: RateLimitBackendStatus) => void;
   /** While degraded on a connection that still looks up, try Redis again this often (default 1000 ms). */
   probeIntervalMs?: number;
+  /** Processes of one replica falling back to memory each (cluster workers; default 1): each enforces its share, see shareOf. */
+  memoryShare?: number;
 }
 
 /**
@@ -28,6 +31,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
   readonly #client: Redis;
   readonly #onStateChange: (status: RateLimitBackendStatus) => void;
   readonly #probeIntervalMs: number;
+  readonly #memoryShare: number;
   #status: RateLimitBackendStatus;
   #nextProbeAt = 0;
   #lastConnectionError: string | undefined;
@@ -38,6 +42,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
     this.#memory = options.memory ?? new MemoryRateLimitStore();
     this.#onStateChange = options.onStateChange ?? (() => undefined);
     this.#probeIntervalMs = options.probeIntervalMs ?? 1000;
+    this.#memoryShare = options.memoryShare ?? 1;
     this.#status = this.#client.status === 'ready' ? { backend: 'redis', degraded: false } : { backend: 'memory', degraded: true, lastError: `redis ${this.#client.status}` };
     this.#client.on('ready', this.#onReady);
     this.#client.on('close', this.#onClose);
@@ -55,7 +60,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
         this.#useMemory(error instanceof Error ? error.message : String(error));
       }
     }
-    return this.#memory.take(bucketKey, rule, nowMs, cost);
+    return this.#memory.take(bucketKey, shareOf(rule, this.#memoryShare), nowMs, cost);
   }
 
   status(): RateLimitBackendStatus {

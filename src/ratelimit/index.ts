@@ -1,5 +1,5 @@
 export type { RuleParams, TakeResult, RateLimitStore, RateLimitBackendStatus } from './types.js';
-export { DEFAULT_RULES, validateRule, validateRuleName, capacityOf } from './rules.js';
+export { DEFAULT_RULES, validateRule, validateRuleName, capacityOf, shareOf } from './rules.js';
 export { takeFromBucket, checkCost } from './bucket.js';
 export type { BucketState } from './bucket.js';
 export { MemoryRateLimitStore } from './memory-store.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { DEFAULT_RULES, capacityOf, validateRule, validateRuleName } from './rules.js';
+import { DEFAULT_RULES, capacityOf, shareOf, validateRule, validateRuleName } from './rules.js';
 import type { RateLimitBackendStatus, RateLimitStore, RuleParams, TakeResult } from './types.js';
 
 /** The answer to one check, with what the 429 headers need. */
@@ -23,6 +23,11 @@ export interface RateLimiterOptions {
   rules?: Record<string, RuleParams>;
   /** Clock in epoch ms (default Date.now). */
   now?: () => number;
+  /**
+   * Processes that each keep buckets of their own for the same clients (cluster workers on a
+   * memory store; default 1). Each then enforces 1/n of every rule, see `shareOf`.
+   */
+  splitAcross?: number;
 }
 
 const MAX_CLIENT_ID = 128;
@@ -41,47 +46,59 @@ export class RateLimiter {
   readonly #store: RateLimitStore;
   readonly #now: () => number;
   readonly #rules = new Map<string, RuleParams>();
+  /** Per rule: what this process enforces (the rule itself unless split across processes) and the limit clients are shown. */
+  readonly #enforced = new Map<string, { share: RuleParams; limit: number }>();
+  readonly #split: number;
   readonly #counters = new Map<string, { allowed: number; blocked: number }>();
 
   constructor(options: RateLimiterOptions) {
     this.#store = options.store;
     this.#now = options.now ?? Date.now;
+    this.#split = Math.max(1, Math.floor(options.splitAcross ?? 1));
     for (const [name, rule] of Object.entries({ ...DEFAULT_RULES, ...options.rules })) this.setRule(name, rule);
   }
 
   /** Takes one token (or `cost`) from `clientId`'s bucket for `ruleName`. */
   async check(ruleName: string, clientId: string, cost = 1): Promise<RateLimitDecision> {
-    const { rule, params, key } = this.#bucket(ruleName, clientId);
-    return this.#decide(rule, params, await this.#store.take(key, params, this.#now(), cost));
+    const { rule, enforced, key } = this.#bucket(ruleName, clientId);
+    return this.#decide(rule, enforced.limit, await this.#store.take(key, enforced.share, this.#now(), cost));
   }
 
   /** `check` answered at once when the store needs no I/O (memory); undefined when it does. */
   checkSync(ruleName: string, clientId: string, cost = 1): RateLimitDecision | undefined {
     if (this.#store.takeSync === undefined) return undefined;
-    const { rule, params, key } = this.#bucket(ruleName, clientId);
-    return this.#decide(rule, params, this.#store.takeSync(key, params, this.#now(), cost));
+    const { rule, enforced, key } = this.#bucket(ruleName, clientId);
+    return this.#decide(rule, enforced.limit, this.#store.takeSync(key, enforced.share, this.#now(), cost));
   }
 
-  #bucket(ruleName: string, clientId: string): { rule: string; params: RuleParams; key: string } {
+  #bucket(ruleName: string, clientId: string): { rule: string; enforced: { share: RuleParams; limit: number }; key: string } {
     const rule = this.#rules.has(ruleName) ? ruleName : 'default';
-    const params = this.#rules.get(rule) as RuleParams;
+    const enforced = this.#enforced.get(rule) as { share: RuleParams; limit: number };
     // Long client ids (forwarded headers, keys) are hashed so one client cannot make huge keys.
     const id = clientId.length > MAX_CLIENT_ID ? createHash('sha256').update(clientId).digest('hex') : clientId;
-    return { rule, params, key: `${rule}:${id}` };
+    return { rule, enforced, key: `${rule}:${id}` };
   }
 
-  #decide(rule: string, params: RuleParams, result: TakeResult): RateLimitDecision {
+  #decide(rule: string, limit: number, result: TakeResult): RateLimitDecision {
     const counter = this.#counter(rule);
     if (result.allowed) counter.allowed++;
     else counter.blocked++;
-    return { ...result, rule, limit: capacityOf(params) };
+    // Clients see the rule they are under, not this process's share of it; what is left
+    // service-wide is estimated from this share (the others' buckets are out of sight).
+    if (this.#split === 1) return { ...result, rule, limit };
+    return { ...result, rule, limit, remaining: Math.min(limit, result.remaining * this.#split) };
+  }
+
+  #set(name: string, rule: RuleParams): void {
+    this.#rules.set(name, rule);
+    this.#enforced.set(name, { share: shareOf(rule, this.#split), limit: capacityOf(rule) });
   }
 
   /** Adds or replaces a rule at run time; throws UsageError naming the bad field. Existing buckets keep their tokens (capped to the new capacity). */
   setRule(name: string, rule: RuleParams): RuleParams {
     validateRuleName(name);
     const valid = validateRule(rule);
-    this.#rules.set(name, valid);
+    this.#set(name, valid);
     return valid;
   }
 
@@ -89,8 +106,11 @@ export class RateLimiter {
   deleteRule(name: string): boolean {
     if (!this.#rules.has(name)) return false;
     const builtIn = (DEFAULT_RULES as Record<string, RuleParams>)[name];
-    if (builtIn) this.#rules.set(name, { ...builtIn });
-    else this.#rules.delete(name);
+    if (builtIn) this.#set(name, { ...builtIn });
+    else {
+      this.#rules.delete(name);
+      this.#enforced.delete(name);
+    }
     return true;
   }
 
@@ -104,7 +124,7 @@ export class RateLimiter {
         throw error;
       }
     });
-    for (const [name, rule] of checked) this.#rules.set(name, rule);
+    for (const [name, rule] of checked) this.#set(name, rule);
   }
 
   /** The rules in force, by name. */

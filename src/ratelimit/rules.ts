@@ -43,3 +43,19 @@ export function validateRule(rule: { requests: unknown; windowSeconds: unknown; 
 export function capacityOf(rule: RuleParams): number {
   return rule.burst ?? rule.requests;
 }
+
+/**
+ * One process's part of a rule that `n` processes enforce with buckets of their own (cluster
+ * workers on memory buckets). The cluster hands each new connection to the next worker, so a
+ * client's connections spread over all of them; if each worker held the whole rule the service
+ * would admit n times the limit. With requests and burst divided by n, rounded up so no rule
+ * becomes unusable, the service admits at most the limit plus n - 1 however the connections
+ * are spread, and within n - 1 of the limit when they are spread evenly. A client whose
+ * requests all reach one worker (a single keep-alive connection) gets that worker's share:
+ * stricter than the rule, never looser. Redis-backed limits are shared and need none of this.
+ */
+export function shareOf(rule: RuleParams, n: number): RuleParams {
+  if (n <= 1) return rule;
+  const part = (v: number) => Math.max(1, Math.ceil(v / n));
+  return rule.burst === undefined || rule.burst === null ? { requests: part(rule.requests), windowSeconds: rule.windowSeconds } : { requests: part(rule.requests), windowSeconds: rule.windowSeconds, burst: part(rule.burst) };
+}

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { tailAudit } from '../../audit/index.js';
 import { rateLimitRules } from '../../store/index.js';
+import { sumRateLimitStats } from '../cluster/aggregate.js';
+import { answered } from '../cluster/peers.js';
 import type { AppContext } from '../context.js';
 import { httpError } from '../http-errors.js';
 
@@ -19,6 +21,8 @@ const auditEntry = {
 } as const;
 
 const admin = { access: 'admin', rateRule: 'admin' } as const;
+/** A rule change waits this long for one running on another worker. */
+const RULE_LOCK_WAIT_MS = 15_000;
 const security = [{ bearer: [] }];
 
 /** Rate-limit rules and counters, and the audit log. Admin keys only. */
@@ -27,11 +31,19 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     if (!ctx.limiter) throw httpError('BAD_REQUEST', 'rate limiting is turned off (RATE_LIMIT_ENABLED=false)');
     return ctx.limiter;
   }
+  if (ctx.limiter) {
+    const live = ctx.limiter;
+    ctx.peers.answer('rate-limit.rule', ({ key, rule }) => {
+      live.setRule(key, rule);
+      return null;
+    });
+    ctx.peers.answer('rate-limit.stats', () => live.stats());
+  }
 
   app.get('/admin/rate-limit/stats', {
     config: admin,
     schema: {
-      summary: "Rules in force and this replica's allowed/blocked counters",
+      summary: "Rules in force and this replica's allowed/blocked counters (all its workers' added up)",
       tags: ['admin'],
       security,
       response: {
@@ -42,16 +54,18 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
             backend: { type: 'object', properties: { backend: { type: 'string' }, degraded: { type: 'boolean' }, last_error: { type: 'string' } } },
             totals: { type: 'object', properties: { allowed: { type: 'integer' }, blocked: { type: 'integer' } } },
             rules: { type: 'object', additionalProperties: ruleStats },
+            workers: { type: 'integer', description: 'Workers whose counters are added up' },
           },
         },
       },
     },
   }, async () => {
-    if (!ctx.limiter) return { enabled: false, totals: { allowed: 0, blocked: 0 }, rules: {} };
-    const s = ctx.limiter.stats();
+    if (!ctx.limiter) return { enabled: false, totals: { allowed: 0, blocked: 0 }, rules: {}, workers: ctx.peers.size };
+    const others = answered(await ctx.peers.ask('rate-limit.stats', null));
+    const s = sumRateLimitStats(ctx.limiter.stats(), others);
     const rules = Object.fromEntries(Object.entries(s.rules).map(([k, r]) => [k, { requests: r.requests, window_seconds: r.windowSeconds, burst: r.burst, allowed: r.allowed, blocked: r.blocked }]));
     const backend = s.backend ? { backend: s.backend.backend, degraded: s.backend.degraded, ...(s.backend.lastError ? { last_error: s.backend.lastError.slice(0, 200) } : {}) } : undefined;
-    return { enabled: true, backend, totals: s.totals, rules };
+    return { enabled: true, backend, totals: s.totals, rules, workers: 1 + others.length };
   });
 
   app.post<{ Params: { key: string }; Body: RuleBody }>('/admin/rate-limit/rules/:key', {
@@ -80,8 +94,16 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     const live = limiter();
     const { key } = request.params;
     const b = request.body;
-    const saved = await rateLimitRules.upsert(ctx.store, { key, requests: b.requests, windowSeconds: b.window_seconds, burst: b.burst ?? null, description: b.description });
-    live.setRule(key, { requests: saved.requests, windowSeconds: saved.windowSeconds, burst: saved.burst });
+    // One change at a time across the workers, so they apply changes in the order the store got them.
+    const saved = await ctx.peers.exclusive('rate-limit.rules', RULE_LOCK_WAIT_MS, async () => {
+      const stored = await rateLimitRules.upsert(ctx.store, { key, requests: b.requests, windowSeconds: b.window_seconds, burst: b.burst ?? null, description: b.description });
+      const rule = { requests: stored.requests, windowSeconds: stored.windowSeconds, burst: stored.burst };
+      live.setRule(key, rule);
+      // Stored already, so a worker that misses this picks the rule up at its next refresh.
+      const others = await ctx.peers.ask('rate-limit.rule', { key, rule });
+      if (answered(others).length < others.length) request.log.warn({ failed: others.filter((a) => !a.ok) }, 'some workers apply the new rule only at their next refresh');
+      return stored;
+    });
     await ctx.audit({ event: 'ratelimit.rule_changed', actor: `key:${request.principal?.id ?? '?'}`, detail: { rule: key, requests: saved.requests, windowSeconds: saved.windowSeconds, burst: saved.burst, via: 'api' } });
     return { key, requests: saved.requests, window_seconds: saved.windowSeconds, burst: saved.burst, description: saved.description, updated_at: saved.updatedAt };
   });

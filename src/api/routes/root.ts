@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { aggregateMetrics } from '../cluster/aggregate.js';
+import { answered } from '../cluster/peers.js';
 import type { AppContext } from '../context.js';
 import { detailedHealth } from '../health.js';
 import { httpError } from '../http-errors.js';
@@ -17,12 +19,15 @@ const detailedSchema = {
     redis: component({ backend: { type: 'string' }, degraded: { type: 'boolean' }, last_error: { type: 'string' } }),
     rate_limit: { type: 'object', properties: { enabled: { type: 'boolean' }, backend: { type: ['string', 'null'] } } },
     memory: { type: 'object', properties: { rss_bytes: { type: 'number' }, heap_used_bytes: { type: 'number' }, heap_total_bytes: { type: 'number' } } },
+    workers: { type: 'integer', description: 'Worker processes serving (WORKERS)' },
+    worker_id: { type: ['integer', 'null'], description: 'The worker that answered (null: a single process)' },
   },
 } as const;
 
 /** Service identity, liveness, readiness, dependency health and Prometheus metrics. */
 export async function rootRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const health = { rateRule: 'health' };
+  ctx.peers.answer('metrics', () => ctx.metrics.registry.getMetricsAsJSON());
   app.get('/', {
     config: health,
     schema: {
@@ -53,7 +58,14 @@ export async function rootRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
   app.get('/health/detailed', { config: health, schema: { summary: 'Model, store, Redis, uptime and memory, each with its status', tags: ['meta'], response: { 200: detailedSchema } } }, async () => detailedHealth(ctx));
 
   app.get('/metrics', { config: { rateRule: 'metrics' }, schema: { summary: 'Prometheus metrics (text format)', tags: ['meta'], produces: ['text/plain'], response: { 200: { type: 'string' } } } }, async (_request, reply) => {
-    reply.header('content-type', ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
+    if (ctx.peers.size === 1) {
+      reply.header('content-type', ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    }
+    // One service, one set of series: every worker's metrics, gathered and added up here.
+    const [own, others] = await Promise.all([ctx.metrics.registry.getMetricsAsJSON(), ctx.peers.ask('metrics', null)]);
+    const registry = aggregateMetrics([own, ...answered(others)]);
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
   });
 }
