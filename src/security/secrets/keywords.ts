@@ -6,6 +6,8 @@
  * case variant of each pair, so the loop reads raw bytes and lower-cases only at candidates.
  */
 
+import { CAP, ensureCapacity, keywordKernel, LOWER_AT, OUT, PAIRS, SRC, THIRD, type KeywordKernel } from './keyword-kernel.js';
+
 const LOWER = new Uint8Array(256).map((_, b) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b));
 const UPPER = new Uint8Array(256).map((_, b) => (b >= 0x61 && b <= 0x7a ? b & 0xdf : b));
 
@@ -18,6 +20,7 @@ export interface KeywordHits {
 
 /** Which rules a content's keywords unlock, and where the keywords of anchored rules are. */
 export class KeywordIndex {
+  readonly #id = ++lastId;
   /** Raw byte pair -> 1 + slot; 0 when no keyword starts so. A byte each: 255 slots are plenty. */
   private readonly pairs = new Uint8Array(65536);
   /** Per slot: the ids of the keywords starting with its (lower-cased) pair. */
@@ -78,45 +81,20 @@ export class KeywordIndex {
     return this.scan(content).rules;
   }
 
-  scan(content: Uint8Array): KeywordHits {
+  /** @param useKernel false: the JavaScript loop only (the reference the kernel is tested against). */
+  scan(content: Uint8Array, useKernel = true): KeywordHits {
     const found = new Set<number>(this.always);
-    const { pairs, lists, bytes, third, anchoring } = this;
     // Per call: a slot is done once all its keywords were seen; a keyword once it was. Anchoring
     // keywords are never done: every occurrence is recorded, in a plain array per keyword.
-    const slotOpen = new Uint16Array(lists.length);
-    for (let s = 0; s < lists.length; s++) slotOpen[s] = lists[s].length;
-    const seen = new Uint8Array(bytes.length);
-    const positions: number[][] = [];
-    for (let id = 0; id < bytes.length; id++) positions.push([]);
+    const slotOpen = new Uint16Array(this.lists.length);
+    for (let s = 0; s < this.lists.length; s++) slotOpen[s] = this.lists[s].length;
+    const state: ScanState = { content, found, slotOpen, seen: new Uint8Array(this.bytes.length), positions: this.bytes.map(() => []) };
     const n = content.length;
-    let prev = n > 0 ? content[0] : 0;
-    for (let i = 1; i < n; i++) {
-      const cur = content[i];
-      const slot = pairs[(prev << 8) | cur];
-      prev = cur;
-      if (slot === 0 || slotOpen[slot - 1] === 0) continue;
-      const base = (slot - 1) * 257;
-      if (third[base + 256] === 0 && (i + 1 >= n || third[base + LOWER[content[i + 1]]] === 0)) continue;
-      const start = i - 1;
-      const list = lists[slot - 1];
-      for (let e = 0; e < list.length; e++) {
-        const id = list[e];
-        if (seen[id] === 1) continue;
-        const kw = bytes[id];
-        const len = kw.length;
-        if (start + len > n) continue;
-        let k = 2;
-        while (k < len && LOWER[content[start + k]] === kw[k]) k++;
-        if (k < len) continue;
-        if (anchoring[id] === 1) {
-          positions[id].push(start);
-          continue;
-        }
-        seen[id] = 1;
-        slotOpen[slot - 1]--;
-        for (const r of this.rules[id]) found.add(r);
-      }
-    }
+    const kernel = useKernel && n >= KERNEL_MIN_BYTES ? keywordKernel() : null;
+    if (kernel !== null) this.#scanWithKernel(kernel, state);
+    else this.scanInJs(state);
+    const { positions } = state;
+    const { bytes, anchoring } = this;
     const at = new Map<number, number[]>();
     for (let id = 0; id < bytes.length; id++) if (anchoring[id] === 1 && positions[id].length > 0) for (const r of this.rules[id]) found.add(r);
     for (const [rule, ids] of this.anchorsOf) {
@@ -135,4 +113,89 @@ export class KeywordIndex {
     }
     return { rules: found, at };
   }
+
+  /** The reference loop, and the fallback where WebAssembly is unavailable. */
+  private scanInJs(state: ScanState): void {
+    const { content, slotOpen } = state;
+    const { pairs, third } = this;
+    const n = content.length;
+    let prev = n > 0 ? content[0] : 0;
+    for (let i = 1; i < n; i++) {
+      const cur = content[i];
+      const slot = pairs[(prev << 8) | cur];
+      prev = cur;
+      if (slot === 0 || slotOpen[slot - 1] === 0) continue;
+      const base = (slot - 1) * 257;
+      if (third[base + 256] === 0 && (i + 1 >= n || third[base + LOWER[content[i + 1]]] === 0)) continue;
+      this.#candidate(state, i, slot);
+    }
+  }
+
+  #scanWithKernel(kernel: KeywordKernel, state: ScanState): void {
+    const { content, slotOpen } = state;
+    const n = content.length;
+    ensureCapacity(kernel, n);
+    const heap = new Uint8Array(kernel.memory.buffer);
+    // The tables are this index's: copied in when another index used the kernel last.
+    if (tablesOf !== this.#id) {
+      heap.set(this.pairs, PAIRS);
+      heap.fill(0, THIRD, LOWER_AT);
+      heap.set(this.third, THIRD);
+      heap.set(LOWER, LOWER_AT);
+      tablesOf = this.#id;
+    }
+    heap.set(content, SRC);
+    const found = new Int32Array(kernel.memory.buffer, OUT, CAP);
+    const { pairs } = this;
+    for (let from = 1; ; ) {
+      const count = kernel.scan(SRC, n, from, OUT, CAP);
+      for (let c = 0; c < count; c++) {
+        const i = found[c];
+        const slot = pairs[(content[i - 1] << 8) | content[i]];
+        if (slotOpen[slot - 1] !== 0) this.#candidate(state, i, slot);
+      }
+      if (count < CAP) return;
+      from = found[count - 1] + 1;
+    }
+  }
+
+  /** A position where a keyword of `slot` may start one byte back: compare its keywords. */
+  #candidate(state: ScanState, i: number, slot: number): void {
+    const { content, slotOpen, seen, positions, found } = state;
+    const { bytes, anchoring, rules } = this;
+    const n = content.length;
+    const start = i - 1;
+    const list = this.lists[slot - 1];
+    for (let e = 0; e < list.length; e++) {
+      const id = list[e];
+      if (seen[id] === 1) continue;
+      const kw = bytes[id];
+      const len = kw.length;
+      if (start + len > n) continue;
+      let k = 2;
+      while (k < len && LOWER[content[start + k]] === kw[k]) k++;
+      if (k < len) continue;
+      if (anchoring[id] === 1) {
+        positions[id].push(start);
+        continue;
+      }
+      seen[id] = 1;
+      slotOpen[slot - 1]--;
+      for (const r of rules[id]) found.add(r);
+    }
+  }
 }
+
+interface ScanState {
+  content: Uint8Array;
+  found: Set<number>;
+  slotOpen: Uint16Array;
+  seen: Uint8Array;
+  positions: number[][];
+}
+
+/** Below this the kernel's copy-in costs more than the loop it replaces. */
+const KERNEL_MIN_BYTES = 512;
+/** The index whose tables are in the kernel's memory (by id), and the last id handed out. */
+let tablesOf = 0;
+let lastId = 0;
