@@ -6,7 +6,7 @@ import { evaluateThresholds, type GateResult, type Thresholds } from './policy/t
 import { scanComposeEnvironment, scanImageConfigEnv, scanKubernetesSecretData, scanTargetSecrets, type SecretFinding } from './secrets/index.js';
 import { scanSignatures, signatureGateReasons, type SignatureFinding, type SignatureScanOptions } from './signature/index.js';
 import { openTarget, type TargetOptions } from './target/index.js';
-import type { Inventory, Severity, TargetInfo, VulnerabilityFinding } from './types.js';
+import { SEVERITY_RANK, type Inventory, type Severity, type TargetInfo, type VulnerabilityFinding } from './types.js';
 import { openVulnDb } from './vuln/db.js';
 import { compareFindings, matchPackages } from './vuln/matcher.js';
 
@@ -148,8 +148,6 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   };
 }
 
-const RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
-
 /** One finding per secret and place (a file seen in several layers, or by two sources, counts once), sorted. */
 function dedupeSecrets(all: SecretFinding[]): SecretFinding[] {
   const seen = new Map<string, SecretFinding>();
@@ -157,5 +155,5 @@ function dedupeSecrets(all: SecretFinding[]): SecretFinding[] {
     const key = `${f.fingerprint}:${f.line}:${f.layer ?? ''}:${f.deleted ? 1 : 0}`;
     if (!seen.has(key)) seen.set(key, f);
   }
-  return [...seen.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
+  return [...seen.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.path.localeCompare(b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
 }

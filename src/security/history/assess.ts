@@ -1,5 +1,5 @@
 import type { GateResult, Thresholds } from '../policy/thresholds.js';
-import type { Severity } from '../types.js';
+import { SEVERITY_RANK } from '../types.js';
 import { acceptanceFor } from './accept.js';
 import { compareScans } from './compare.js';
 import { dueDate, isOverdue } from './due.js';
@@ -7,14 +7,12 @@ import { applyHistoryToGate } from './gate.js';
 import { uniqueFindings } from './track.js';
 import type { AcceptedRisk, Comparison, DueDays, OpenFinding, PreviousFinding, TrackedFinding } from './types.js';
 
-const RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
-
 /** Overdue first, then most severe, earliest due, id and package. */
 export function compareOpenFindings(a: OpenFinding, b: OpenFinding): number {
   const due = (f: OpenFinding) => (f.dueAt === null ? Number.POSITIVE_INFINITY : Date.parse(f.dueAt));
   return (
     Number(b.overdue) - Number(a.overdue) ||
-    RANK[a.severity] - RANK[b.severity] ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     due(a) - due(b) ||
     a.id.localeCompare(b.id) ||
     a.package.localeCompare(b.package) ||

@@ -1,12 +1,8 @@
-import { countBySeverity, evaluateThresholds, type GateResult, type Thresholds } from '../policy/thresholds.js';
+import { countBySeverity, judgeCounts, type GateResult, type Thresholds } from '../policy/thresholds.js';
 import { SEVERITIES, type Severity } from '../types.js';
 import type { OpenFinding } from './types.js';
 
 const MAX_NAMED = 5;
-
-function itemsOf(counts: Record<Severity, number>): { severity: Severity }[] {
-  return SEVERITIES.flatMap((severity) => Array.from({ length: Math.max(0, counts[severity]) }, () => ({ severity })));
-}
 
 /** "2 findings past their due date: CVE-1 (HIGH, due 2026-01-08), …" */
 export function overdueReason(overdue: readonly OpenFinding[]): string {
@@ -24,11 +20,11 @@ export function overdueReason(overdue: readonly OpenFinding[]): string {
  * scan's own (accepted findings included) so the report's totals add up; the reasons say what failed.
  */
 export function applyHistoryToGate(original: GateResult, thresholds: Thresholds, acceptedItems: readonly { severity: Severity }[], overdue: readonly OpenFinding[]): GateResult {
-  const thresholdReasons = new Set(evaluateThresholds(itemsOf(original.counts), thresholds).reasons);
+  const thresholdReasons = new Set(judgeCounts(original.counts, thresholds).reasons);
   const otherReasons = original.reasons.filter((r) => !thresholdReasons.has(r));
   const accepted = countBySeverity(acceptedItems);
   const remaining = Object.fromEntries(SEVERITIES.map((s) => [s, Math.max(0, original.counts[s] - accepted[s])])) as Record<Severity, number>;
-  const counted = evaluateThresholds(itemsOf(remaining), thresholds);
+  const counted = judgeCounts(remaining, thresholds);
   const reasons = [...(overdue.length > 0 ? [overdueReason(overdue)] : []), ...counted.reasons, ...otherReasons];
   const passed = counted.passed && (overdue.length === 0 || !thresholds.failOnVulnerabilities) && (otherReasons.length === 0 || original.passed);
   return { passed, counts: original.counts, reasons };

@@ -69,7 +69,7 @@ export function trackedItems(result: ScanResult): TrackedFinding[] {
     ...result.misconfigurations.filter((m) => !m.suppressed).map(trackMisconfiguration),
     ...result.secrets.filter((s) => !s.baseline).map(trackSecret),
     // The informational status (signed, or unsigned where nothing requires it) is not a finding to follow.
-    ...(result.signatures ?? []).filter((s) => !s.passed).map(trackSignature),
+    ...result.signatures.filter((s) => !s.passed).map(trackSignature),
   ];
 }
 

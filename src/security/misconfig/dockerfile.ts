@@ -4,6 +4,7 @@ import type { Instruction, Property } from 'dockerfile-ast';
 import { DF } from './checks-dockerfile.js';
 import { makeFinding } from './finding.js';
 import type { CheckDef, Misconfiguration, MisconfigOptions, ResourceRef } from './finding.js';
+import { imageTag } from './image-tag.js';
 import { isLiteralSecret } from './secret-names.js';
 import { findInstalls, pipesToShell, unpinnedPackages } from './shell.js';
 import { applyLineSuppressions, collectLineSuppressions } from './suppress.js';
@@ -131,10 +132,8 @@ function checkBase(stage: Stage, add: Add): void {
   if (stage.base === null) return;
   const image = stage.base;
   if (image === 'scratch') return;
-  const [nameTag, digest] = image.split('@');
-  const slash = nameTag.lastIndexOf('/');
-  const colon = nameTag.lastIndexOf(':');
-  const tag = colon > slash ? nameTag.slice(colon + 1) : null;
+  const digest = image.split('@')[1];
+  const tag = imageTag(image);
   if (!digest && (tag === null || tag === 'latest')) {
     add(DF.latestTag, stage.from, tag === null ? `Base image ${image} has no tag (means latest).` : `Base image ${image} uses the latest tag.`);
   }

@@ -1,6 +1,7 @@
 import { K8S } from './checks-kubernetes.js';
 import { makeFinding } from './finding.js';
 import type { CheckDef, Misconfiguration, ResolvedOptions } from './finding.js';
+import { imageTag } from './image-tag.js';
 import type { Workload } from './k8s-objects.js';
 import type { YNode } from './yaml-node.js';
 
@@ -98,11 +99,4 @@ function checkContainer(c: YNode, podSc: YNode | undefined, opts: ResolvedOption
 
 function capName(n: YNode): string {
   return (n.str() ?? '').toUpperCase().replace(/^CAP_/, '');
-}
-
-export function imageTag(image: string): string | null {
-  const nameTag = image.split('@')[0];
-  const slash = nameTag.lastIndexOf('/');
-  const colon = nameTag.lastIndexOf(':');
-  return colon > slash ? nameTag.slice(colon + 1) : null;
 }

@@ -18,11 +18,6 @@ export { policyFileIn, scanSettings, settingsFrom, type ScanSettings } from './s
 export { imagePolicyFrom, type SignatureRequirement } from './signature-requirements.js';
 export type { PolicyFile, PolicyReason, PolicyReport, PolicyResult, PolicyStatus } from './types.js';
 
-/** The policy file a deploy folder carries when none is given. */
-export function defaultPolicyPath(deployDir: string): string {
-  return policyFileIn(deployDir);
-}
-
 /**
  * Loads the policy file, reads the deploy files it names and computes every policy's status.
  * Paths in the report are relative to the project root (the deploy folder's parent).
@@ -36,7 +31,7 @@ export async function checkSecurityPolicies(opts: {
 }): Promise<{ report: PolicyReport; policy: PolicyFile }> {
   assertDeployDir(opts.deployDir);
   const root = projectRoot(opts.deployDir);
-  const file = opts.policyFile ?? defaultPolicyPath(opts.deployDir);
+  const file = opts.policyFile ?? policyFileIn(opts.deployDir);
   const policy = await loadPolicyFile(file, displayPath(root, resolve(file)));
   const tree = await readDeployTree(opts.deployDir, policy.files, signatureMaterialPaths(policy));
   const policies = evaluatePolicies(policy, tree);

@@ -26,7 +26,11 @@ export function countBySeverity(items: readonly { severity: Severity }[]): Recor
 
 /** The severity gate: pure, so CI, the API and tests all decide the same way. */
 export function evaluateThresholds(items: readonly { severity: Severity }[], t: Thresholds): GateResult {
-  const counts = countBySeverity(items);
+  return judgeCounts(countBySeverity(items), t);
+}
+
+/** The severity gate on counts already made (a recorded scan's, less its accepted findings). */
+export function judgeCounts(counts: Record<Severity, number>, t: Thresholds): GateResult {
   const limits: [Severity, number | undefined][] = [
     ['CRITICAL', t.maxCritical],
     ['HIGH', t.maxHigh],

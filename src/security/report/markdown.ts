@@ -1,13 +1,11 @@
 import { countBySeverity } from '../policy/thresholds.js';
 import type { ScanResult } from '../scan.js';
-import { SEVERITIES, type Severity, type TargetInfo } from '../types.js';
+import { SEVERITIES, SEVERITY_RANK, type Severity, type TargetInfo } from '../types.js';
 import { signatureFindings } from './signature-findings.js';
 
 /** Rows per findings table; the rest is counted and left to the JSON or SARIF report. */
 export const TOP_FINDINGS = 20;
 const MAX_CELL = 120;
-
-const RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
 
 /**
  * Text made safe for one GitHub-flavoured markdown table cell: pipes escaped, line breaks kept as
@@ -44,7 +42,7 @@ function table(head: string[], rows: string[][], align?: string[]): string[] {
 function bySeverity<T>(items: readonly T[], sev: (t: T) => Severity, accepted: (t: T) => boolean): T[] {
   return items
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => Number(accepted(a.t)) - Number(accepted(b.t)) || RANK[sev(a.t)] - RANK[sev(b.t)] || a.i - b.i)
+    .sort((a, b) => Number(accepted(a.t)) - Number(accepted(b.t)) || SEVERITY_RANK[sev(a.t)] - SEVERITY_RANK[sev(b.t)] || a.i - b.i)
     .map((x) => x.t);
 }
 

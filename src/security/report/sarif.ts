@@ -3,7 +3,7 @@ import type { Location, Log, Notification, PhysicalLocation, ReportingDescriptor
 import type { Misconfiguration } from '../misconfig/index.js';
 import type { ScanResult } from '../scan.js';
 import type { SecretFinding } from '../secrets/index.js';
-import type { Severity, TargetInfo, VulnerabilityFinding } from '../types.js';
+import { SEVERITY_RANK, type Severity, type TargetInfo, type VulnerabilityFinding } from '../types.js';
 import { cell, code } from './markdown.js';
 import { signatureFindings, type SignatureFindingView } from './signature-findings.js';
 
@@ -17,7 +17,6 @@ const MAX_NOTIFICATIONS = 200;
 const LEVEL: Record<Severity, Result.level> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
 /** What code-scanning dashboards read as `security-severity` when no CVSS score is known. */
 const SEVERITY_SCORE: Record<Severity, number | null> = { CRITICAL: 9.5, HIGH: 8.0, MEDIUM: 5.5, LOW: 2.0, UNKNOWN: null };
-const RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
 
 const SECRET_HELP =
   'Remove the secret from the file and rotate it: anyone who can pull the image or read the tree has it. A file deleted by a later image layer is still in the image history, so rebuild without it. Load credentials at run time from a secret store. A test fixture can be accepted in the secret baseline file or skipped through .churnignore.';
@@ -41,7 +40,7 @@ class Rules {
       this.byId.set(id, e);
       this.list.push(e);
     }
-    if (RANK[severity] < RANK[e.severity]) e.severity = severity;
+    if (SEVERITY_RANK[severity] < SEVERITY_RANK[e.severity]) e.severity = severity;
     if (score !== null && (e.score === null || score > e.score)) e.score = score;
     return e.index;
   }

@@ -1,5 +1,5 @@
 import type { ScanResult } from '../scan.js';
-import { SEVERITIES, type Severity } from '../types.js';
+import type { Severity } from '../types.js';
 
 /** A signature scanner finding as the SARIF and markdown writers show it. */
 export interface SignatureFindingView {
@@ -16,7 +16,7 @@ export interface SignatureFindingView {
   passed: boolean;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const nonBlank = (v: string): string | null => (v.trim() !== '' ? v : null);
 
 function remediationFor(code: string): string {
   if (code === 'UNTRUSTED_REGISTRY') return 'Pull or mirror the image from a registry on the trusted list of the security policy.';
@@ -25,31 +25,18 @@ function remediationFor(code: string): string {
 }
 
 /**
- * The signature scanner's findings, read structurally from the result's `signatures` list so the
- * writers keep working whatever else that scanner adds: an entry needs an id and a severity.
+ * The signature scanner's findings as the writers show them: a blank message reads as the title,
+ * and each failure code carries what to do about it.
  */
 export function signatureFindings(result: ScanResult): SignatureFindingView[] {
-  const list: unknown = (result as { signatures?: unknown }).signatures;
-  if (!Array.isArray(list)) return [];
-  const out: SignatureFindingView[] = [];
-  for (const item of list as unknown[]) {
-    if (item === null || typeof item !== 'object') continue;
-    const o = item as Record<string, unknown>;
-    const id = str(o.id);
-    const severity = typeof o.severity === 'string' ? o.severity.toUpperCase() : '';
-    if (!id || !(SEVERITIES as readonly string[]).includes(severity)) continue;
-    const code = str(o.code) ?? id;
-    const title = str(o.title) ?? id;
-    out.push({
-      id,
-      severity: severity as Severity,
-      code,
-      title,
-      message: str(o.message) ?? title,
-      remediation: str(o.remediation) ?? remediationFor(code),
-      subject: str(o.target),
-      passed: o.passed === true,
-    });
-  }
-  return out;
+  return result.signatures.map((f) => ({
+    id: f.id,
+    severity: f.severity,
+    code: f.code,
+    title: f.title,
+    message: nonBlank(f.message) ?? f.title,
+    remediation: remediationFor(f.code),
+    subject: nonBlank(f.target),
+    passed: f.passed,
+  }));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError, bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
+import { sha256 } from '../target/blob.js';
 import { SignatureError } from './errors.js';
 import { verifyEntity, type EntityPolicy } from './entity.js';
 import type { Check, VerificationResult } from './types.js';
@@ -23,8 +24,7 @@ export function parseBundle(raw: unknown, what: string): Bundle {
 }
 
 /** Whether the bundle is about this artifact: its message digest, or the DSSE statement's subjects. */
-function artifactCheck(bundle: Bundle, artifact: Buffer): Check {
-  const sha256 = createHash('sha256').update(artifact).digest('hex');
+function artifactCheck(bundle: Bundle, artifact: Buffer, sha256Hex: string): Check {
   if (bundle.content.$case === 'messageSignature') {
     const { algorithm, digest } = bundle.content.messageSignature.messageDigest;
     const name = HASHES[algorithm] ?? 'sha256';
@@ -41,10 +41,10 @@ function artifactCheck(bundle: Bundle, artifact: Buffer): Check {
     } catch {
       return { name: 'artifact', status: 'fail', detail: 'the envelope payload is not an in-toto statement' };
     }
-    const hit = subjects.find((s) => s.digest?.sha256?.toLowerCase() === sha256);
+    const hit = subjects.find((s) => s.digest?.sha256?.toLowerCase() === sha256Hex);
     return hit !== undefined
-      ? { name: 'artifact', status: 'pass', detail: `in-toto subject ${hit.name ?? ''} sha256:${sha256}`.replace('  ', ' ') }
-      : { name: 'artifact', status: 'fail', detail: `no in-toto subject has sha256:${sha256}` };
+      ? { name: 'artifact', status: 'pass', detail: `in-toto subject ${hit.name ?? ''} sha256:${sha256Hex}`.replace('  ', ' ') }
+      : { name: 'artifact', status: 'fail', detail: `no in-toto subject has sha256:${sha256Hex}` };
   }
   return env.payload.equals(artifact)
     ? { name: 'artifact', status: 'pass', detail: `envelope payload (${env.payloadType}) is the file` }
@@ -56,9 +56,9 @@ function artifactCheck(bundle: Bundle, artifact: Buffer): Check {
  * is about this file, then @sigstore/verify's checks and the identity policy. Pure.
  */
 export function verifyBundle(bundle: Bundle, artifact: Buffer, policy: EntityPolicy, subject: string): VerificationResult {
-  const digest = `sha256:${createHash('sha256').update(artifact).digest('hex')}`;
+  const digest = sha256(artifact);
   const base = { subject, digest, signatures: 1 };
-  const about = artifactCheck(bundle, artifact);
+  const about = artifactCheck(bundle, artifact, digest.slice('sha256:'.length));
   if (about.status === 'fail') return { ...base, verified: false, code: 'ARTIFACT_MISMATCH', reason: about.detail, checks: [about], signer: null };
   let entity: SignedEntity;
   try {

@@ -1,4 +1,4 @@
-import type { Severity } from '../types.js';
+import { SEVERITY_RANK, type Severity } from '../types.js';
 import type { SignatureFailureCode } from './errors.js';
 import type { SignatureFinding } from './types.js';
 
@@ -35,10 +35,8 @@ export function signatureFinding(code: SignatureFailureCode | 'SIGNED' | 'UNSIGN
   return { id: rule.id, severity: rule.severity, code, title: rule.title, ...fields, passed: code === 'SIGNED' || code === 'UNSIGNED' };
 }
 
-const RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, UNKNOWN: 4 };
-
 export function compareSignatureFindings(a: SignatureFinding, b: SignatureFinding): number {
-  return RANK[a.severity] - RANK[b.severity] || a.id.localeCompare(b.id) || a.message.localeCompare(b.message);
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.id.localeCompare(b.id) || a.message.localeCompare(b.message);
 }
 
 /** One gate reason per finding that is not informational: these fail the gate whatever the counts allow. */

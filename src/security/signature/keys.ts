@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { sha256 } from '../target/blob.js';
 import { SignatureError } from './errors.js';
 import { DEFAULT_SCRYPT, ENCRYPTED_LABELS, decryptPrivateKey, encryptPrivateKey, type ScryptParams } from './encrypted-key.js';
 import { decodePem } from './pem.js';
@@ -6,7 +7,7 @@ import { decodePem } from './pem.js';
 /** `sha256:<hex>` of a public key's SubjectPublicKeyInfo DER: how results and hints name a key. */
 export function keyId(key: KeyObject): string {
   const spki = key.export({ format: 'der', type: 'spki' });
-  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+  return sha256(spki);
 }
 
 /** A PEM public key (SPKI) to verify with; ECDSA and RSA keys are accepted. */

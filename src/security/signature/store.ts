@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { digestMismatch, readLimited, sha256 } from '../target/blob.js';
 import { TargetError } from '../target/errors.js';
 import { resolveLimits, type TargetLimits } from '../target/limits.js';
+import { ATTACHMENT_TAG, REF_NAME } from '../target/oci-layout.js';
 import { parseTarget, type ImageReference } from '../target/reference.js';
 import type { Credentials } from '../target/registry-auth.js';
 import { RegistryWriter } from '../target/registry-push.js';
@@ -31,10 +32,6 @@ export interface StoreOptions {
   credentials?: Credentials;
   limits?: Partial<TargetLimits>;
 }
-
-const REF_NAME = 'org.opencontainers.image.ref.name';
-/** Tags cosign gives signatures, attestations and SBOMs: never "the image" of a layout. */
-export const ARTIFACT_TAG = /^sha256-[a-f0-9]{64}\.(sig|att|sbom)$/;
 
 /** The name cosign writes as `docker-reference`: go-containerregistry calls Docker Hub index.docker.io. */
 export function cosignRepository(ref: ImageReference): string {
@@ -117,7 +114,7 @@ function pickImage(index: LayoutIndex, tag: string | null, what: string): IndexD
     if (found === undefined) throw new TargetError('NOT_FOUND', `${what} has no image tagged "${tag}" (tags: ${tags.join(', ') || 'none'})`, { tag, tags });
     return found;
   }
-  const images = index.manifests.filter((m) => !ARTIFACT_TAG.test(m.annotations?.[REF_NAME] ?? ''));
+  const images = index.manifests.filter((m) => !ATTACHMENT_TAG.test(m.annotations?.[REF_NAME] ?? ''));
   if (images.length === 1) return images[0];
   throw new TargetError('BAD_REFERENCE', `${what} holds ${images.length} images; name one with :tag (tags: ${tags.join(', ') || 'none'})`, { tags });
 }

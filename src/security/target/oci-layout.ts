@@ -14,7 +14,7 @@ interface LayoutStore {
   stream(name: string): Readable;
 }
 
-const REF_NAME = 'org.opencontainers.image.ref.name';
+export const REF_NAME = 'org.opencontainers.image.ref.name';
 const blobPath = (digest: string): string => `blobs/${digest.replace(':', '/')}`;
 
 function dirStore(dir: string): LayoutStore {
@@ -35,7 +35,8 @@ async function readFile(store: LayoutStore, name: string, limits: TargetLimits):
   });
 }
 
-const ATTACHMENT_TAG = /^sha256-[a-f0-9]{64}\.(sig|att|sbom)$/;
+/** Tags cosign gives signatures, attestations and SBOMs: never "the image" of a layout. */
+export const ATTACHMENT_TAG = /^sha256-[a-f0-9]{64}\.(sig|att|sbom)$/;
 
 function pickByTag(index: ParsedManifest, tag: string | null, what: string, platform: string | undefined): Descriptor {
   if (index.kind !== 'index') throw new TargetError('BAD_ARCHIVE', `${what}: index.json is not an image index`);

@@ -1,12 +1,10 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadable } from 'node:stream/web';
 import { digestMismatch, readLimited, sha256 } from './blob.js';
 import { TargetError } from './errors.js';
 import type { TargetLimits } from './limits.js';
 import { MANIFEST_ACCEPT } from './manifest.js';
 import type { ImageReference } from './reference.js';
 import { answerChallenge, type Credentials } from './registry-auth.js';
-import { registryBaseUrl } from './registry.js';
+import { registryBaseUrl, registryRefusal, registryUnreachable, responseStream } from './registry.js';
 
 export interface RegistryWriterOptions {
   insecure?: boolean;
@@ -52,8 +50,7 @@ export class RegistryWriter {
       try {
         res = await fetch(url, { method: req.method, headers, body: req.body, redirect: 'follow' });
       } catch (e) {
-        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new TargetError('REGISTRY_ERROR', `registry ${this.ref.domain} unreachable: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { registry: this.ref.domain }, e);
+        throw registryUnreachable(this.ref.domain, e);
       }
       if (res.ok || req.allow?.includes(res.status)) return res;
       const challenge = res.headers.get('www-authenticate');
@@ -67,16 +64,12 @@ export class RegistryWriter {
           continue;
         }
       }
-      const message = `${req.what}: HTTP ${res.status} from ${this.ref.domain}${detail ? `: ${detail.slice(0, 200).trim()}` : ''}`;
-      if (res.status === 401 || res.status === 403) throw new TargetError('UNAUTHORIZED', message, { status: res.status });
-      if (res.status === 404) throw new TargetError('NOT_FOUND', message, { status: res.status });
-      throw new TargetError('REGISTRY_ERROR', message, { status: res.status });
+      throw registryRefusal(res.status, req.what, this.ref.domain, detail);
     }
   }
 
   private async bytes(res: Response, what: string): Promise<Buffer> {
-    const body = res.body === null ? Readable.from([]) : Readable.fromWeb(res.body as unknown as WebReadable<Uint8Array>);
-    return readLimited(body, this.options.limits, what);
+    return readLimited(responseStream(res), this.options.limits, what);
   }
 
   /** A manifest by tag or digest (checked against a digest reference), or null when there is none. */

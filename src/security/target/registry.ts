@@ -24,6 +24,26 @@ export function registryBaseUrl(ref: ImageReference, insecure = false): string {
   return `${insecure || isLoopback(host) ? 'http' : 'https'}://${host}/v2/${ref.path}`;
 }
 
+/** A registry that could not be reached at all (refused connection, DNS, TLS). */
+export function registryUnreachable(domain: string, e: unknown): TargetError {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return new TargetError('REGISTRY_ERROR', `registry ${domain} unreachable: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { registry: domain }, e);
+}
+
+/** A registry's non-success answer as the error its status means, with the start of its body. */
+export function registryRefusal(status: number, what: string, domain: string, detail: string): TargetError {
+  const message = `${what}: HTTP ${status} from ${domain}${detail ? `: ${detail.slice(0, 200).trim()}` : ''}`;
+  if (status === 401 || status === 403) return new TargetError('UNAUTHORIZED', message, { status });
+  if (status === 404) return new TargetError('NOT_FOUND', message, { status });
+  return new TargetError('REGISTRY_ERROR', message, { status });
+}
+
+/** A fetch response body as a Node stream (empty when there is none). */
+export function responseStream(res: Response): Readable {
+  if (res.body === null) return Readable.from([]);
+  return Readable.fromWeb(res.body as unknown as WebReadable<Uint8Array>);
+}
+
 /** The registry HTTP API v2 for one repository, answering auth challenges as they come. */
 class RegistryClient {
   private authorization: string | null = null;
@@ -42,8 +62,7 @@ class RegistryClient {
       try {
         res = await fetch(`${this.base}${path}`, { headers });
       } catch (e) {
-        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new TargetError('REGISTRY_ERROR', `registry ${this.ref.domain} unreachable: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { registry: this.ref.domain }, e);
+        throw registryUnreachable(this.ref.domain, e);
       }
       if (res.ok) return res;
       const challenge = res.headers.get('www-authenticate');
@@ -55,29 +74,21 @@ class RegistryClient {
           continue;
         }
       }
-      const message = `${what}: HTTP ${res.status} from ${this.ref.domain}${detail ? `: ${detail.slice(0, 200).trim()}` : ''}`;
-      if (res.status === 401 || res.status === 403) throw new TargetError('UNAUTHORIZED', message, { status: res.status });
-      if (res.status === 404) throw new TargetError('NOT_FOUND', message, { status: res.status });
-      throw new TargetError('REGISTRY_ERROR', message, { status: res.status });
+      throw registryRefusal(res.status, what, this.ref.domain, detail);
     }
-  }
-
-  body(res: Response): Readable {
-    if (res.body === null) return Readable.from([]);
-    return Readable.fromWeb(res.body as unknown as WebReadable<Uint8Array>);
   }
 
   /** A manifest by tag or digest; checked against `digest` when one is expected. */
   async manifest(reference: string, digest: string | null): Promise<{ parsed: ParsedManifest; digest: string }> {
     const what = `manifest ${this.ref.repository}:${reference}`;
-    const data = await readLimited(this.body(await this.get(`/manifests/${reference}`, what, MANIFEST_ACCEPT)), this.options.limits, what);
+    const data = await readLimited(responseStream(await this.get(`/manifests/${reference}`, what, MANIFEST_ACCEPT)), this.options.limits, what);
     const actual = sha256(data);
     if (digest !== null && actual !== digest) throw digestMismatch(what, digest, actual);
     return { parsed: parseManifest(parseJson(data, what), what), digest: actual };
   }
 
   async blob(digest: string, what: string): Promise<Readable> {
-    return verified(this.body(await this.get(`/blobs/${digest}`, what)), digest, what);
+    return verified(responseStream(await this.get(`/blobs/${digest}`, what)), digest, what);
   }
 }
 

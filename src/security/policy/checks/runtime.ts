@@ -50,7 +50,7 @@ function composeUsers(ctx: CheckContext, uid: number): PolicyReason[] {
   return out;
 }
 
-export function noProjectService(file: string, ctx: CheckContext): PolicyReason {
+function noProjectService(file: string, ctx: CheckContext): PolicyReason {
   return { file, line: 0, message: `no service builds or runs the project image (${ctx.policy.projectImage})` };
 }
 
