@@ -13,6 +13,7 @@ export interface SecuritySnapshot {
   }[];
 }
 
+type SecurityTarget = SecuritySnapshot['targets'][number];
 
 /**
  * The service's Prometheus metrics, in a registry of their own per app instance, so two apps
@@ -57,54 +58,25 @@ export class AppMetrics {
     // Read from the store at scrape time, so every replica exports the same values, whoever ran the
     // scan; for the same reason a cluster's workers are not added up but one worker's reading is shown.
     const read = () => this.#securitySnapshot();
-    this.securityFindings = new Gauge({
-      name: 'churn_security_findings',
-      help: 'Open findings of the latest scan of each target, by severity (accepted risks included)',
-      labelNames: ['severity', 'target'],
-      registers,
-      aggregator: 'first',
-      async collect() {
-        const snap = await read();
-        this.reset();
-        for (const t of snap?.targets ?? []) for (const [severity, n] of Object.entries(t.counts)) this.set({ severity, target: t.target }, n);
-      },
+    const gauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (g: Gauge<L>, t: SecurityTarget) => void): Gauge<L> =>
+      new Gauge<L>({
+        name,
+        help,
+        labelNames,
+        registers,
+        aggregator: 'first',
+        async collect() {
+          const snap = await read();
+          this.reset();
+          for (const t of snap?.targets ?? []) fill(this, t);
+        },
+      });
+    this.securityFindings = gauge('churn_security_findings', 'Open findings of the latest scan of each target, by severity (accepted risks included)', ['severity', 'target'], (g, t) => {
+      for (const [severity, n] of Object.entries(t.counts)) g.set({ severity, target: t.target }, n);
     });
-    this.securityOverdue = new Gauge({
-      name: 'churn_security_findings_overdue',
-      help: 'Findings of the latest scan of each target past their due date and not accepted',
-      labelNames: ['target'],
-      registers,
-      aggregator: 'first',
-      async collect() {
-        const snap = await read();
-        this.reset();
-        for (const t of snap?.targets ?? []) this.set({ target: t.target }, t.overdue);
-      },
-    });
-    this.securityLastScan = new Gauge({
-      name: 'churn_security_last_scan_timestamp_seconds',
-      help: 'When each target was last scanned (Unix time)',
-      labelNames: ['target'],
-      registers,
-      aggregator: 'first',
-      async collect() {
-        const snap = await read();
-        this.reset();
-        for (const t of snap?.targets ?? []) this.set({ target: t.target }, t.scannedAt.getTime() / 1000);
-      },
-    });
-    this.securityGatePassed = new Gauge({
-      name: 'churn_security_gate_passed',
-      help: 'Whether the latest scan of each target passed the security gate (1) or not (0)',
-      labelNames: ['target'],
-      registers,
-      aggregator: 'first',
-      async collect() {
-        const snap = await read();
-        this.reset();
-        for (const t of snap?.targets ?? []) this.set({ target: t.target }, t.gatePassed ? 1 : 0);
-      },
-    });
+    this.securityOverdue = gauge('churn_security_findings_overdue', 'Findings of the latest scan of each target past their due date and not accepted', ['target'], (g, t) => g.set({ target: t.target }, t.overdue));
+    this.securityLastScan = gauge('churn_security_last_scan_timestamp_seconds', 'When each target was last scanned (Unix time)', ['target'], (g, t) => g.set({ target: t.target }, t.scannedAt.getTime() / 1000));
+    this.securityGatePassed = gauge('churn_security_gate_passed', 'Whether the latest scan of each target passed the security gate (1) or not (0)', ['target'], (g, t) => g.set({ target: t.target }, t.gatePassed ? 1 : 0));
     this.#churn = this.predictions.labels('churn');
     this.#stay = this.predictions.labels('stay');
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });

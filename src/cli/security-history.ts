@@ -6,18 +6,10 @@ import { UsageError } from '../errors.js';
 import { compareOpenFindings, openFinding, recordScan, renderHistoryTable, trackingKey, type DueDays, type HistoryView, type RecordedScan } from '../security/history/index.js';
 import type { Thresholds } from '../security/policy/thresholds.js';
 import type { ScanResult } from '../security/scan.js';
-import { acceptedRisks, openStore, securityScans, type AcceptedRiskRecord, type Store } from '../store/index.js';
+import { acceptedRisks, securityScans, type AcceptedRiskRecord } from '../store/index.js';
 import { intOption } from './options.js';
 import type { Cli } from './main.js';
-
-async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ url: config.databaseUrl });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import { withStore } from './store.js';
 
 /** Files a `security-scan` run in the store (see recordScan); the CLI is the actor. */
 export async function recordCliScan(input: { result: ScanResult; target: string; scanners: readonly string[]; thresholds: Thresholds; dueDays: DueDays; config: Config; now: Date }): Promise<RecordedScan> {

@@ -1,25 +1,16 @@
 import type { Command } from 'commander';
 import { appendAudit, tailAudit, verifyAudit } from '../audit/index.js';
 import { getJson } from '../api/client.js';
-import { runServer } from '../api/server.js';
 import { loadConfig } from '../config/index.js';
 import { ChurnError } from '../errors.js';
 import { DEFAULT_RULES, capacityOf } from '../ratelimit/index.js';
-import { apiKeys, openStore, rateLimitRules, type ApiKeyRole, type Store } from '../store/index.js';
+import { apiKeys, rateLimitRules, type ApiKeyRole } from '../store/index.js';
 import { keyValueTable } from './format.js';
 import type { Cli } from './main.js';
 import { intOption } from './options.js';
+import { withStore } from './store.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:8000';
-
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ url: loadConfig().databaseUrl });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -40,6 +31,8 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
     .option('--port <p>', 'port (default PORT or 8000)', intOption(0, 65535))
     .option('--model <file>', 'model file (default MODEL_PATH or data/model.json)')
     .action(async (o: { host?: string; port?: number; model?: string }) => {
+      // Loaded here, not at the top: the HTTP stack is most of the CLI's start-up and only serving needs it.
+      const { runServer } = await import('../api/server.js');
       await runServer({ config: loadConfig(), host: o.host, port: o.port, modelPath: o.model });
     });
 
@@ -50,7 +43,7 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
     .requiredOption('--role <role>', 'admin or predict', roleOption)
     .option('--name <name>', 'what the key is for')
     .action(async (o: { role: ApiKeyRole; name?: string }) => {
-      const { key, record } = await withStore(async (store) => {
+      const { key, record } = await withStore(loadConfig(), async (store) => {
         const created = await apiKeys.create(store, { role: o.role, name: o.name });
         await appendAudit(store, { event: 'apikey.created', actor: 'cli', detail: { keyId: created.record.id, role: o.role, name: created.record.name } });
         return created;
@@ -62,14 +55,14 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
     .command('list')
     .description('list keys (never the keys themselves)')
     .action(async () => {
-      const keys = await withStore((store) => apiKeys.list(store));
+      const keys = await withStore(loadConfig(), (store) => apiKeys.list(store));
       cli.out(table(['id', 'name', 'role', 'prefix', 'created', 'last used', 'revoked'], keys.map((k) => [k.id, k.name, k.role, k.prefix, k.createdAt, k.lastUsedAt ?? '-', k.revokedAt ?? '-'])));
     });
   auth
     .command('revoke <id>')
     .description('revoke a key (running services stop accepting it within seconds)')
     .action(async (id: string) => {
-      const info = await withStore(async (store) => {
+      const info = await withStore(loadConfig(), async (store) => {
         const revoked = await apiKeys.revoke(store, id);
         await appendAudit(store, { event: 'apikey.revoked', actor: 'cli', detail: { keyId: id } });
         return revoked;
@@ -82,7 +75,7 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
     .command('verify')
     .description('check the whole chain; exit 1 naming the first broken entry')
     .action(async () => {
-      const r = await withStore((store) => verifyAudit(store));
+      const r = await withStore(loadConfig(), (store) => verifyAudit(store));
       if (!r.ok) {
         throw new ChurnError('AUDIT_CHAIN_BROKEN', `audit log broken at entry ${r.brokenAt}: ${r.reason} (${r.count} entries before it are intact)`, { kind: 'finding', details: { seq: r.brokenAt } });
       }
@@ -93,7 +86,7 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
     .description('show the newest entries, newest first')
     .option('--limit <n>', 'how many', intOption(1, 1000), 20)
     .action(async (o: { limit: number }) => {
-      const entries = await withStore((store) => tailAudit(store, { limit: o.limit }));
+      const entries = await withStore(loadConfig(), (store) => tailAudit(store, { limit: o.limit }));
       for (const e of entries) cli.out(`${e.seq}  ${e.ts}  ${e.event.padEnd(22)} ${e.actor}  ${JSON.stringify(e.detail)}`);
     });
 
@@ -106,7 +99,7 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
         cli.out(JSON.stringify(await getJson(o.url, '/admin/rate-limit/stats', { apiKey: process.env.CHURN_API_KEY }), null, 2));
         return;
       }
-      const stored = await withStore((store) => rateLimitRules.list(store));
+      const stored = await withStore(loadConfig(), (store) => rateLimitRules.list(store));
       const rules = new Map<string, string[]>(Object.entries(DEFAULT_RULES).map(([k, r]) => [k, [k, String(r.requests), String(r.windowSeconds), String(capacityOf(r)), 'default', '']]));
       for (const r of stored) rules.set(r.key, [r.key, String(r.requests), String(r.windowSeconds), String(r.burst ?? r.requests), 'stored', r.description]);
       cli.out(table(['rule', 'requests', 'window s', 'burst', 'source', 'description'], [...rules.values()]));
@@ -120,7 +113,7 @@ export function registerServiceCommands(program: Command, cli: Cli): void {
     .option('--burst <b>', 'bucket capacity (default: requests)', intOption(1, 1_000_000_000))
     .option('--description <d>', 'why the rule exists')
     .action(async (key: string, o: { requests: number; window: number; burst?: number; description?: string }) => {
-      const saved = await withStore(async (store) => {
+      const saved = await withStore(loadConfig(), async (store) => {
         const rule = await rateLimitRules.upsert(store, { key, requests: o.requests, windowSeconds: o.window, burst: o.burst ?? null, description: o.description });
         await appendAudit(store, { event: 'ratelimit.rule_changed', actor: 'cli', detail: { rule: key, requests: rule.requests, windowSeconds: rule.windowSeconds, burst: rule.burst, via: 'cli' } });
         return rule;

@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { runServer } from '../api/server.js';
 import { loadConfig } from '../config/index.js';
 import { ensureDemoModel } from '../model/demo.js';
 import { keyValueTable, metricsTable } from './format.js';
@@ -15,6 +14,8 @@ export function registerStartCommand(program: Command, cli: Cli): void {
     .command('start', { hidden: true })
     .description('prepare the model (training a demo one if none exists) and serve it')
     .action(async () => {
+      // Loaded here, not at the top: every other command would pay for the HTTP stack at start-up.
+      const { runServer } = await import('../api/server.js');
       const config = loadConfig();
       // A cluster worker (WORKERS > 1) runs this command again: the primary has prepared and shown the model already.
       if (cluster.isWorker) return runServer({ config });
