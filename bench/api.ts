@@ -10,13 +10,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { generateCustomerRows, TELCO_COLUMNS } from '../src/data/generate.js';
 import { ensureDemoModel } from '../src/model/demo.js';
 import { openStore, rateLimitRules } from '../src/store/index.js';
+import { freePort } from '../test/support/images.js';
 import { ROOT, printTable, writeResult } from './common.js';
 
 const quick = process.argv.includes('--quick');
@@ -26,15 +26,6 @@ const STEADY_SECONDS = quick ? 20 : 60;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dir = mkdtempSync(join(tmpdir(), 'churn-bench-api-'));
 const db = `sqlite:${join(dir, 'bench.db')}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** utime+stime of a process in ms, and its resident set in MiB. */
 function procStats(pid: number): { cpuMs: number; rssMiB: number } {

@@ -14,8 +14,8 @@ import { fitGbdt } from '../src/model/gbdt/estimator.js';
 import { fitLogistic } from '../src/model/logistic/estimator.js';
 import { computeMetrics } from '../src/model/metrics.js';
 import { selectModel } from '../src/model/select.js';
-import { trainFromFile } from '../src/model/train.js';
-import { sigmoid, takeLabels, takeRows, toRowMajor, type FeatureMatrix, type FittedModel } from '../src/model/types.js';
+import { predictProbability, trainFromFile } from '../src/model/train.js';
+import { takeLabels, takeRows, type FittedModel } from '../src/model/types.js';
 import { ROOT, SHARED, TELCO, TELCO_SPLIT, minOf, printTable, readJsonl, writeResult } from './common.js';
 
 interface Anchor {
@@ -57,12 +57,6 @@ const Xte = takeRows(X, testIdx);
 const yte = takeLabels(y, testIdx);
 const trainIds = trainIdx.map((i) => ids[i]);
 
-function proba(m: FittedModel, M: FeatureMatrix): Float64Array {
-  const out = new Float64Array(M.nRows);
-  m.predictMargins(toRowMajor(M), M.nRows, out);
-  return out.map(sigmoid);
-}
-
 // 2. Quality and training time on the Telco split (fit time: min of 3 runs, after a warm-up).
 const quality: Record<string, string | number>[] = [];
 const results: Record<string, unknown> = { split_identical_to_reference: splitIdentical };
@@ -74,7 +68,7 @@ const fits: [string, () => FittedModel, string][] = [
 for (const [name, fit, ref] of fits) {
   fit();
   const { seconds, result: model } = minOf(3, fit);
-  const m = computeMetrics(yte, proba(model, Xte), 0.5);
+  const m = computeMetrics(yte, predictProbability(model, Xte), 0.5);
   const a = anchor(ref);
   results[name] = { ...m, fit_seconds: seconds, chosen: model.type };
   quality.push({ model: name, kind: model.type, roc_auc: m.roc_auc, pr_auc: m.pr_auc, brier: m.brier, log_loss: m.log_loss, fit_s: seconds, ref: ref, ref_auc: a?.roc_auc ?? '', ref_brier: a?.brier ?? '', ref_fit_s: a?.train_seconds ?? '' });

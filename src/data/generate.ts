@@ -5,7 +5,7 @@
  * with interactions, an unobserved factor and label noise, so a good model can learn it but not
  * perfectly.
  */
-import { csvField, csvLine } from './csv-field.js';
+import { csvLine } from './csv-field.js';
 import { ChurnError, UsageError } from '../errors.js';
 import { Random } from './random.js';
 
@@ -293,5 +293,3 @@ function yesNo(b: boolean): string {
 function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
-
-export { csvField, csvLine };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { TELCO_COLUMNS, csvField, csvLine, generateCustomerRows, writeCustomersCsv } from '../../src/data/generate.js';
+import { csvField, csvLine } from '../../src/data/csv-field.js';
+import { TELCO_COLUMNS, generateCustomerRows, writeCustomersCsv } from '../../src/data/generate.js';
 
 const N = 20_000;
 const SEED = 42;

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ChurnError } from '../../../src/errors.js';
 import { DEFAULT_GBDT_PARAMS, fitGbdt, restoreGbdt } from '../../../src/model/gbdt/estimator.js';
 import type { FittedGbdt } from '../../../src/model/gbdt/estimator.js';
-import type { ModelState } from '../../../src/model/types.js';
-import { rowMajor, xorData } from './helpers.js';
+import { toRowMajor, type ModelState } from '../../../src/model/types.js';
+import { xorData } from './helpers.js';
 
 const data = xorData(1200, 21);
 const model = fitGbdt(data.X, data.y, { maxRounds: 60 });
-const rows = rowMajor(data.X);
+const rows = toRowMajor(data.X);
 const n = data.X.nRows;
 const p = data.X.features.length;
 
@@ -78,7 +78,7 @@ describe('fitGbdt', () => {
 describe('FittedGbdt', () => {
   it('scores raw rows the same as binRows + predictBinned, across several blocks', () => {
     const big = xorData(9000, 22);
-    const r = rowMajor(big.X);
+    const r = toRowMajor(big.X);
     const direct = predict(model, r, 9000);
     const bins = new Uint8Array(9000 * p);
     model.binRows(r, 9000, bins);

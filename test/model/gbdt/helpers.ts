@@ -54,14 +54,6 @@ export function noiseData(n: number, seed: number): { X: FeatureMatrix; y: Uint8
   return { X: matrix(features, rows), y };
 }
 
-/** Row-major copy of rows [0, n) of X. */
-export function rowMajor(X: FeatureMatrix): Float64Array {
-  const p = X.features.length;
-  const out = new Float64Array(X.nRows * p);
-  for (let j = 0; j < p; j++) for (let i = 0; i < X.nRows; i++) out[i * p + j] = X.columns[j][i];
-  return out;
-}
-
 export function auc(score: Float64Array, y: Uint8Array): number {
   const idx = Array.from(score.keys()).sort((a, b) => score[a] - score[b]);
   let rankSum = 0;

@@ -6,12 +6,12 @@ import { logLoss, trainBoosting } from '../../../src/model/gbdt/train.js';
 import { treeDepth, treeValue } from '../../../src/model/gbdt/tree.js';
 import type { Tree } from '../../../src/model/gbdt/tree.js';
 import { validationSplit } from '../../../src/model/gbdt/validation-split.js';
-import type { FeatureMatrix } from '../../../src/model/types.js';
-import { auc, noiseData, rowMajor, xorData } from './helpers.js';
+import { toRowMajor, type FeatureMatrix } from '../../../src/model/types.js';
+import { auc, noiseData, xorData } from './helpers.js';
 
 function margins(model: ReturnType<typeof fitGbdt>, X: FeatureMatrix): Float64Array {
   const out = new Float64Array(X.nRows);
-  model.predictMargins(rowMajor(X), X.nRows, out);
+  model.predictMargins(toRowMajor(X), X.nRows, out);
   return out;
 }
 

@@ -27,6 +27,8 @@ export function rnd(alphabet: string, n: number): string {
 }
 
 export const uuid = (): string => [8, 4, 4, 4, 12].map((n) => rnd(HEX, n)).join('-');
+/** A GitHub classic personal access token's shape. */
+export const ghp = (): string => `${'gh' + 'p_'}${rnd(ALNUM, 36)}`;
 
 const pemBody = (): string => Array.from({ length: 4 }, () => rnd(B64, 64)).join('\n');
 export const pem = (label: string, header = ''): string => `-----BEGIN ${label}-----\n${header}${pemBody()}\n-----END ${label}-----\n`;

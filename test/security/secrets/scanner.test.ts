@@ -3,9 +3,8 @@ import { formatBaseline, parseBaseline } from '../../../src/security/secrets/bas
 import { compileIgnore } from '../../../src/security/secrets/ignore.js';
 import { placeholderReason } from '../../../src/security/secrets/placeholder.js';
 import { scanSecrets } from '../../../src/security/secrets/scanner.js';
-import { ALNUM, HEX, rnd } from './fakes.js';
+import { ALNUM, HEX, ghp, rnd } from './fakes.js';
 
-const ghp = (): string => `${'gh' + 'p_'}${rnd(ALNUM, 36)}`;
 const scan = (text: string, path = '/app/config.env', options = {}) => scanSecrets(Buffer.from(text), path, options);
 
 describe('scanSecrets', () => {

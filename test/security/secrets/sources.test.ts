@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { scanComposeEnvironment, scanImageConfigEnv, scanKubernetesSecretData } from '../../../src/security/secrets/sources.js';
-import { ALNUM, rnd } from './fakes.js';
+import { ALNUM, ghp, rnd } from './fakes.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
-const ghp = (): string => `${'gh' + 'p_'}${rnd(ALNUM, 36)}`;
 
 describe('scanImageConfigEnv', () => {
   it('reports secrets in Env with the variable index as line, and skips placeholders and plain values', () => {

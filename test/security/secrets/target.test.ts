@@ -6,10 +6,9 @@ import { scanTargetSecrets } from '../../../src/security/secrets/target-scan.js'
 import { openTarget } from '../../../src/security/target/index.js';
 import { tarLayer, writeOciLayout } from '../../support/images.js';
 import { tempDir } from '../../support/tmp.js';
-import { ALNUM, B64, pem, rnd } from './fakes.js';
+import { ALNUM, B64, ghp, pem, rnd } from './fakes.js';
 
 const tmp = tempDir('churn-secrets-');
-const ghp = (): string => `${'gh' + 'p_'}${rnd(ALNUM, 36)}`;
 
 describe('a generated directory tree', () => {
   it('finds known secrets in known places, honouring .churnignore rules and binaries', async () => {
