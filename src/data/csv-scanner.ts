@@ -16,8 +16,6 @@ const CR = 13;
  */
 export class CsvBatch {
   private cached: string[][] | null = null;
-  /** The bytes as one string when they are all ASCII (null when not; undefined: not looked at yet). */
-  private ascii: string | null | undefined;
 
   constructor(
     /** The UTF-8 bytes the offsets point into. */
@@ -36,10 +34,7 @@ export class CsvBatch {
 
   field(r: number, j: number): string {
     const k = r * this.nFields + j;
-    // Decoding the piece once and slicing it is several times cheaper than a decode per field;
-    // byte offsets are character offsets only when every byte is ASCII.
-    if (this.ascii === undefined) this.ascii = asciiText(this.bytes);
-    const s = this.ascii !== null ? this.ascii.slice(this.starts[k], this.ends[k]) : textDecoder.decode(this.bytes.subarray(this.starts[k], this.ends[k]));
+    const s = textDecoder.decode(this.bytes.subarray(this.starts[k], this.ends[k]));
     return this.escaped[k] ? s.replace(/""/g, '"') : s;
   }
 
@@ -54,11 +49,6 @@ export class CsvBatch {
     if (!this.cached) this.cached = Array.from({ length: this.length }, (_, r) => this.record(r));
     return this.cached;
   }
-}
-
-function asciiText(bytes: Uint8Array): string | null {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 128) return null;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 /**
