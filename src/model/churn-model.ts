@@ -57,8 +57,7 @@ export class ChurnModel {
   /** The k features that moved this row's log-odds the most, largest first. */
   explain(row: Float64Array, k: number): TopFactor[] {
     const { values } = this.fitted.contributions(row);
-    const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]) || a - b);
-    return order.slice(0, k).map((j) => ({ feature: this.encoder.features[j].name, value: this.displayValue(j, row[j]), contribution: values[j] }));
+    return topByMagnitude(values, k).map((j) => ({ feature: this.encoder.features[j].name, value: this.displayValue(j, row[j]), contribution: values[j] }));
   }
 
   private displayValue(j: number, v: number): number | string | null {
@@ -66,4 +65,22 @@ export class ChurnModel {
     const f = this.encoder.features[j];
     return f.kind === 'categorical' ? (f.levels?.[v] ?? null) : v;
   }
+}
+
+/**
+ * Indexes of the k largest |values|, largest first, ties by index. An insertion into a k-long
+ * list rather than a full sort: this runs on every prediction, and k is a handful.
+ */
+export function topByMagnitude(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const m = Math.abs(values[j]);
+    let at = top.length;
+    // Strictly greater moves up, so an equal magnitude stays behind the lower index already in.
+    while (at > 0 && m > Math.abs(values[top[at - 1]])) at--;
+    if (at >= k) continue;
+    top.splice(at, 0, j);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

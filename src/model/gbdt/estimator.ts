@@ -73,6 +73,8 @@ export class FittedGbdt implements FittedModel {
   private readonly binner: Binner;
   private readonly forest: PaddedForest;
   private scratch: Uint8Array | null = null;
+  /** One binned row for explanations (treeShap only reads it while it runs). */
+  private binScratch: Uint8Array | null = null;
 
   constructor(
     readonly params: GbdtParams,
@@ -123,7 +125,8 @@ export class FittedGbdt implements FittedModel {
 
   contributions(row: Float64Array): { bias: number; values: Float64Array } {
     if (row.length < this.nFeatures) throw new UsageError(`row has ${row.length} values, model expects ${this.nFeatures}`);
-    const binRow = new Uint8Array(this.nFeatures);
+    this.binScratch ??= new Uint8Array(this.nFeatures);
+    const binRow = this.binScratch;
     this.binner.binRows(row, 1, binRow);
     // Features are binned one-to-one, so each tree feature is an input feature: no mapping needed.
     return treeShap(this.data.trees, this.data.baseScore, binRow, this.nFeatures);

@@ -36,13 +36,13 @@ export function treeShap(trees: Tree[], baseScore: number, binRow: Uint8Array, n
       const node = memo.internal[i];
       if (goesRight(t, node, binRow[t.feature[node]])) key |= 1 << i;
     }
-    let hit = memo.cache.get(key);
+    let hit = memo.cache[key];
     if (hit === undefined) {
       info.scratch.fill(0);
       recurse(t, binRow, info.scratch, info.path, 0, 0, 0, 1, 1, -1);
       const features = memo.features;
       hit = Float64Array.from(features, (f) => info.scratch[f]);
-      memo.cache.set(key, hit);
+      memo.cache[key] = hit;
     }
     for (let i = 0; i < hit.length; i++) values[memo.features[i]] += hit[i];
   }
@@ -54,7 +54,12 @@ interface TreeMemo {
   internal: number[];
   /** The features the tree splits on; cached values are in this order. */
   features: number[];
-  cache: Map<number, Float64Array>;
+  /**
+   * Values by direction pattern. An array, not a Map: shallow trees have a handful of dense
+   * keys, where indexing beats hashing on every tree of every explanation; V8 turns a sparse
+   * one (many nodes, few patterns seen) into a dictionary by itself.
+   */
+  cache: (Float64Array | undefined)[];
 }
 
 /** Trees with more internal nodes than this are explained directly, not memoized. */
@@ -72,7 +77,7 @@ function forestInfo(trees: Tree[], nFeatures: number) {
     const memos = trees.map((t): TreeMemo | null => {
       const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
       if (internal.length > MAX_MEMO_NODES) return null;
-      return { internal, features: [...new Set(internal.map((n) => t.feature[n]))], cache: new Map() };
+      return { internal, features: [...new Set(internal.map((n) => t.feature[n]))], cache: [] };
     });
     info = {
       expected: trees.reduce((sum, t) => sum + expectedValue(t, 0), 0),

@@ -143,7 +143,7 @@ export class Encoder {
   }
 
   /** Encodes a row-major raw batch (nRows x nFeatures) into a row-major nRows x width matrix. */
-  encode(rows: Float64Array, nRows: number, out = new Float64Array(nRows * this.width)): Float64Array {
+  encode(rows: Float64Array, nRows: number, out: Float64Array = new Float64Array(nRows * this.width)): Float64Array {
     const p = this.nFeatures;
     const w = this.width;
     out.fill(0, 0, nRows * w);

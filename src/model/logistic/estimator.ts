@@ -70,6 +70,10 @@ export class FittedLogistic implements FittedModel {
   private readonly scorer: Scorer;
   /** Source feature of each encoded column. */
   private readonly columnFeature: Int32Array;
+  /** intercept + Σ coef_k · mean_k: the same for every row. */
+  private readonly contributionBias: number;
+  /** One encoded row, reused: explanations are on the serving path and run one at a time. */
+  private readonly scratchRow: Float64Array;
 
   constructor(params: LogisticParams, encoder: Encoder, data: LogisticStateData) {
     this.params = params;
@@ -79,6 +83,8 @@ export class FittedLogistic implements FittedModel {
     this.coef = Float64Array.from(data.coef);
     this.scorer = buildScorer(encoder, this.coef, data.intercept);
     this.columnFeature = Int32Array.from(encoder.columns(), (c) => c.feature);
+    this.contributionBias = data.columnMeans.reduce((sum, m, k) => sum + this.coef[k] * m, data.intercept);
+    this.scratchRow = new Float64Array(encoder.width);
   }
 
   get fitInfo(): LogisticFitInfo {
@@ -95,14 +101,11 @@ export class FittedLogistic implements FittedModel {
   /** coef_k · (z_k − mean_k) summed per source feature; bias = intercept + Σ coef_k · mean_k. */
   contributions(row: Float64Array): { bias: number; values: Float64Array } {
     if (row.length < this.nFeatures) throw new StateError(`contributions: expected ${this.nFeatures} values`);
-    const z = this.encoder.encode(row, 1);
+    const z = this.encoder.encode(row, 1, this.scratchRow);
     const means = this.data.columnMeans;
     const values = new Float64Array(this.nFeatures);
-    let bias = this.data.intercept;
-    for (let k = 0; k < z.length; k++) {
-      values[this.columnFeature[k]] += this.coef[k] * (z[k] - means[k]);
-      bias += this.coef[k] * means[k];
-    }
+    for (let k = 0; k < z.length; k++) values[this.columnFeature[k]] += this.coef[k] * (z[k] - means[k]);
+    const bias = this.contributionBias;
     return { bias, values };
   }
 
