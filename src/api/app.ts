@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/index.js';
 import { SOLO } from './cluster/peers.js';
 import type { AppContext, AppDeps } from './context.js';
 import { formatSchemaErrors } from './http-errors.js';
-import { createLogger } from './logger.js';
+import { createLogger, lazyChildLogger } from './logger.js';
 import { AppMetrics } from './metrics.js';
 import { PredictionCache } from './prediction-cache.js';
 import type { CachedPrediction } from './predictor.js';
@@ -60,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     // Errors are logged by the error handler; a line per successful request would cost more than the request.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    childLoggerFactory: lazyChildLogger,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
