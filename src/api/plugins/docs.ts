@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { globalPlugin } from './global.js';
+import { documentHeaders, setHeaders } from './security.js';
 
 /**
  * OpenAPI 3 generated from the route schemas (the same ones that validate requests), served
@@ -16,6 +17,7 @@ export const docsPlugin = globalPlugin('churn-docs', async (app: FastifyInstance
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // Pages a browser renders: helmet's whole set over the API headers, then Swagger UI's own CSP (staticCSP).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiHooks: { onRequest: setHeaders(await documentHeaders()) } });
   app.get('/openapi.json', { schema: { summary: 'This API as an OpenAPI 3 document', tags: ['meta'] }, config: { rateRule: 'default' } }, async () => app.swagger());
 });
