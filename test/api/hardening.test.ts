@@ -65,9 +65,47 @@ describe('PredictionCache', () => {
     expect(c.get('c')).toBe(3);
     expect(c.stats()).toEqual({ size: 2, capacity: 2, hits: 3, misses: 1, evictions: 1, hit_rate: 0.75 });
     expect(c.clear()).toBe(2);
+    c.set('d', 4);
+    expect(c.get('d')).toBe(4);
+    expect(c.stats()).toMatchObject({ size: 1, evictions: 1 });
     const off = new PredictionCache<number>(0);
     off.set('a', 1);
     expect(off.get('a')).toBeUndefined();
     expect(off.stats().size).toBe(0);
+  });
+
+  it('answers as a plain least-recently-used map would, over a long random run', () => {
+    // The reference: a Map kept in recency order by delete and re-insert.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (const capacity of [1, 3, 50]) {
+      const c = new PredictionCache<number>(capacity);
+      const ref = new Map<string, number>();
+      let evictions = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const key = `k${rand(capacity * 3)}`;
+        if (rand(2) === 0) {
+          const want = ref.get(key);
+          if (want !== undefined) {
+            ref.delete(key);
+            ref.set(key, want);
+          }
+          expect(c.get(key)).toBe(want);
+        } else {
+          ref.delete(key);
+          ref.set(key, i);
+          if (ref.size > capacity) {
+            ref.delete(ref.keys().next().value as string);
+            evictions++;
+          }
+          c.set(key, i);
+        }
+        if (i % 5000 === 4999 && capacity === 50) {
+          expect(c.clear()).toBe(ref.size);
+          ref.clear();
+        }
+      }
+      expect(c.stats()).toMatchObject({ size: ref.size, evictions });
+    }
   });
 });

@@ -41,7 +41,7 @@ export async function predictRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     const { entry, cached } = predictOne(currentModel(ctx), request.body.customer_data, options, (p) => reply.serialize(p) as string);
     if (cached) ctx.metrics.cacheHits.inc();
     else ctx.metrics.cacheMisses.inc();
-    ctx.metrics.countPrediction(entry.result.prediction);
+    ctx.metrics.countPrediction(entry.prediction);
     reply.header('content-type', 'application/json; charset=utf-8');
     return entry.json;
   });
