@@ -9,12 +9,15 @@ export class BlendModel implements FittedModel {
   readonly type = 'blend' as const;
   readonly nFeatures: number;
   private scratch = new Float64Array(0);
+  /** One explanation per part, reused: the parts' values are added up at once. */
+  private readonly partValues: Float64Array[];
 
   constructor(
     readonly parts: readonly FittedModel[],
     readonly weights: readonly number[],
   ) {
     this.nFeatures = parts[0].nFeatures;
+    this.partValues = parts.map(() => new Float64Array(this.nFeatures));
   }
 
   predictMargins(rows: Float64Array, nRows: number, out: Float64Array): void {
@@ -28,11 +31,12 @@ export class BlendModel implements FittedModel {
     });
   }
 
-  contributions(row: Float64Array): { bias: number; values: Float64Array } {
-    const values = new Float64Array(this.nFeatures);
+  contributions(row: Float64Array, out?: Float64Array): { bias: number; values: Float64Array } {
+    const values = out ?? new Float64Array(this.nFeatures);
+    values.fill(0, 0, this.nFeatures);
     let bias = 0;
     this.parts.forEach((part, k) => {
-      const c = part.contributions(row);
+      const c = part.contributions(row, this.partValues[k]);
       const w = this.weights[k];
       bias += w * c.bias;
       for (let j = 0; j < values.length; j++) values[j] += w * c.values[j];

@@ -20,6 +20,8 @@ export interface TopFactor {
 export class ChurnModel {
   readonly encoder: RecordEncoder;
   readonly version: string;
+  /** Contributions of the row being explained; read at once, so one buffer serves every call. */
+  #explained: Float64Array | null = null;
 
   constructor(
     readonly artifact: ModelArtifact,
@@ -56,7 +58,8 @@ export class ChurnModel {
 
   /** The k features that moved this row's log-odds the most, largest first. */
   explain(row: Float64Array, k: number): TopFactor[] {
-    const { values } = this.fitted.contributions(row);
+    const values = (this.#explained ??= new Float64Array(this.width));
+    this.fitted.contributions(row, values);
     return topByMagnitude(values, k).map((j) => ({ feature: this.encoder.features[j].name, value: this.displayValue(j, row[j]), contribution: values[j] }));
   }
 
@@ -72,15 +75,17 @@ export class ChurnModel {
  * list rather than a full sort: this runs on every prediction, and k is a handful.
  */
 export function topByMagnitude(values: Float64Array, k: number): number[] {
-  const top: number[] = [];
+  const top = new Array<number>(Math.max(0, Math.min(k, values.length)));
+  let n = 0;
   for (let j = 0; j < values.length; j++) {
     const m = Math.abs(values[j]);
-    let at = top.length;
     // Strictly greater moves up, so an equal magnitude stays behind the lower index already in.
+    let at = n;
     while (at > 0 && m > Math.abs(values[top[at - 1]])) at--;
-    if (at >= k) continue;
-    top.splice(at, 0, j);
-    if (top.length > k) top.pop();
+    if (at >= top.length) continue;
+    for (let i = Math.min(n, top.length - 1); i > at; i--) top[i] = top[i - 1];
+    top[at] = j;
+    if (n < top.length) n++;
   }
   return top;
 }

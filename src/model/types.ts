@@ -29,9 +29,11 @@ export interface FittedModel {
   predictMargins(rows: Float64Array, nRows: number, out: Float64Array): void;
   /**
    * Additive explanation of one row in log-odds: bias + sum(values) equals the row's margin.
-   * values[j] is feature j's signed contribution.
+   * values[j] is feature j's signed contribution. With `out` (nFeatures long) the values are
+   * written there and `values` is `out`: the serving path explains every request, and a fresh
+   * Float64Array of a few dozen numbers is a malloc'd backing store in V8, not a heap object.
    */
-  contributions(row: Float64Array): { bias: number; values: Float64Array };
+  contributions(row: Float64Array, out?: Float64Array): { bias: number; values: Float64Array };
   /** The learned state, plain JSON. */
   toState(): ModelState;
 }

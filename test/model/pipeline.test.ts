@@ -49,6 +49,12 @@ describe('training pipeline', () => {
       const { bias, values } = model.fitted.contributions(row);
       const sum = values.reduce((s, v) => s + v, bias);
       expect(sum).toBeCloseTo(margins[r], 9);
+      // Into a caller's buffer (stale values in it are overwritten), the same explanation.
+      const out = new Float64Array(model.width).fill(7);
+      const into = model.fitted.contributions(row, out);
+      expect(into.values).toBe(out);
+      expect(into.bias).toBe(bias);
+      expect(Array.from(out)).toEqual(Array.from(values));
       const top = model.explain(row, 3);
       expect(top).toHaveLength(3);
       expect(Math.abs(top[0].contribution)).toBeGreaterThanOrEqual(Math.abs(top[2].contribution));

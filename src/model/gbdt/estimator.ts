@@ -123,13 +123,13 @@ export class FittedGbdt implements FittedModel {
     this.forest.predictBinned(bins, nRows, out);
   }
 
-  contributions(row: Float64Array): { bias: number; values: Float64Array } {
+  contributions(row: Float64Array, out?: Float64Array): { bias: number; values: Float64Array } {
     if (row.length < this.nFeatures) throw new UsageError(`row has ${row.length} values, model expects ${this.nFeatures}`);
     this.binScratch ??= new Uint8Array(this.nFeatures);
     const binRow = this.binScratch;
     this.binner.binRows(row, 1, binRow);
     // Features are binned one-to-one, so each tree feature is an input feature: no mapping needed.
-    return treeShap(this.data.trees, this.data.baseScore, binRow, this.nFeatures);
+    return treeShap(this.data.trees, this.data.baseScore, binRow, this.nFeatures, out);
   }
 
   toState(): ModelState {

@@ -14,75 +14,172 @@ export interface Explanation {
 }
 
 /**
- * Explains the margin of one row (`binRow[f]` is feature f's bin) over a forest.
+ * Explains the margin of one row (`binRow[f]` is feature f's bin) over a forest, into `out`
+ * when given (see FittedModel.contributions).
  * @example
  * const { bias, values } = treeShap(trees, baseScore, binRow, nFeatures);
  * // bias + Σ values === baseScore + Σ tree leaf values for this row (to rounding)
  */
-export function treeShap(trees: Tree[], baseScore: number, binRow: Uint8Array, nFeatures: number): Explanation {
-  const values = new Float64Array(nFeatures);
+export function treeShap(trees: Tree[], baseScore: number, binRow: Uint8Array, nFeatures: number, out?: Float64Array): Explanation {
+  const values = out ?? new Float64Array(nFeatures);
+  values.fill(0, 0, nFeatures);
   const info = forestInfo(trees, nFeatures);
-  for (let k = 0; k < trees.length; k++) {
+  // A tree's Shapley values depend on the row only through the direction taken at each internal
+  // node, so they are computed once per direction pattern and reused: the pattern's bits index
+  // the tree's table.
+  const flat = info.flat;
+  for (let i = 0; i < flat.trees.length; i++) {
+    const n0 = flat.nodeStart[i];
+    const n1 = flat.nodeStart[i + 1];
+    let key = 0;
+    for (let n = n0; n < n1; n++) {
+      const bin = binRow[flat.nodeFeature[n]];
+      if (bin > flat.nodeThreshold[n] || (bin === 0 && flat.nodeMissingRight[n] === 1)) key |= 1 << (n - n0);
+    }
+    const f0 = flat.featStart[i];
+    const nf = flat.featStart[i + 1] - f0;
+    const at = flat.tableStart[i] + key * nf;
+    if (flat.done[flat.patternStart[i] + key] === 0) {
+      info.scratch.fill(0);
+      recurse(trees[flat.trees[i]], binRow, info.scratch, info.path, 0, 0, 0, 1, 1, -1);
+      for (let j = 0; j < nf; j++) flat.table[at + j] = info.scratch[flat.features[f0 + j]];
+      flat.done[flat.patternStart[i] + key] = 1;
+    }
+    for (let j = 0; j < nf; j++) values[flat.features[f0 + j]] += flat.table[at + j];
+  }
+  for (const k of info.rest) {
     const t = trees[k];
     const memo = info.memos[k];
     if (memo === null) {
       recurse(t, binRow, values, info.path, 0, 0, 0, 1, 1, -1);
       continue;
     }
-    // A tree's Shapley values depend on the row only through the direction taken at each
-    // internal node, so they are computed once per direction pattern and reused.
     let key = 0;
     for (let i = 0; i < memo.internal.length; i++) {
       const node = memo.internal[i];
       if (goesRight(t, node, binRow[t.feature[node]])) key |= 1 << i;
     }
-    let hit = memo.cache[key];
+    let hit = memo.cache.get(key);
     if (hit === undefined) {
       info.scratch.fill(0);
       recurse(t, binRow, info.scratch, info.path, 0, 0, 0, 1, 1, -1);
-      const features = memo.features;
-      hit = Float64Array.from(features, (f) => info.scratch[f]);
-      memo.cache[key] = hit;
+      hit = Float64Array.from(memo.features, (f) => info.scratch[f]);
+      memo.cache.set(key, hit);
     }
     for (let i = 0; i < hit.length; i++) values[memo.features[i]] += hit[i];
   }
   return { bias: baseScore + info.expected, values };
 }
 
+/** Trees with at most this many internal nodes (2^7 patterns) have their patterns in the flat tables. */
+const FLAT_MEMO_NODES = 7;
+/** Trees with more internal nodes than this are explained directly, not memoized. */
+const MAX_MEMO_NODES = 20;
+
+/**
+ * The pattern tables of the small trees, and what computing a pattern's key needs, in a few
+ * contiguous arrays for the whole forest. Serving explains one row between long stretches of
+ * HTTP work that evict the caches; walking 71 tree objects and their arrays cost a cache miss
+ * per step, several times the arithmetic, where these arrays are read front to back.
+ */
+interface FlatMemo {
+  /** The trees held here, in forest order; the rest are in `rest`. */
+  trees: Int32Array;
+  /** Internal nodes of tree i (its pattern bits, in node order): [nodeStart[i], nodeStart[i + 1]). */
+  nodeStart: Int32Array;
+  nodeFeature: Int32Array;
+  nodeThreshold: Float64Array;
+  nodeMissingRight: Uint8Array;
+  /** Features tree i splits on: features[featStart[i] .. featStart[i + 1]); a table row holds their values in this order. */
+  featStart: Int32Array;
+  features: Int32Array;
+  /** Pattern `key` of tree i: values at table[tableStart[i] + key * (its feature count)], valid once done[patternStart[i] + key] is 1. */
+  tableStart: Int32Array;
+  patternStart: Int32Array;
+  table: Float64Array;
+  done: Uint8Array;
+}
+
+function flatMemo(trees: Tree[], small: number[]): FlatMemo {
+  const m = small.length;
+  const nodeStart = new Int32Array(m + 1);
+  const featStart = new Int32Array(m + 1);
+  const tableStart = new Int32Array(m);
+  const patternStart = new Int32Array(m);
+  const nodes: number[][] = [];
+  const feats: number[][] = [];
+  let tableSize = 0;
+  let patterns = 0;
+  small.forEach((k, i) => {
+    const t = trees[k];
+    const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
+    const features = [...new Set(internal.map((n) => t.feature[n]))];
+    nodes.push(internal);
+    feats.push(features);
+    nodeStart[i + 1] = nodeStart[i] + internal.length;
+    featStart[i + 1] = featStart[i] + features.length;
+    tableStart[i] = tableSize;
+    patternStart[i] = patterns;
+    tableSize += (1 << internal.length) * features.length;
+    patterns += 1 << internal.length;
+  });
+  const nodeFeature = new Int32Array(nodeStart[m]);
+  const nodeThreshold = new Float64Array(nodeStart[m]);
+  const nodeMissingRight = new Uint8Array(nodeStart[m]);
+  small.forEach((k, i) => {
+    nodes[i].forEach((node, j) => {
+      nodeFeature[nodeStart[i] + j] = trees[k].feature[node];
+      nodeThreshold[nodeStart[i] + j] = trees[k].threshold[node];
+      nodeMissingRight[nodeStart[i] + j] = trees[k].missingRight[node];
+    });
+  });
+  return {
+    trees: Int32Array.from(small),
+    nodeStart,
+    nodeFeature,
+    nodeThreshold,
+    nodeMissingRight,
+    featStart,
+    features: Int32Array.from(feats.flat()),
+    tableStart,
+    patternStart,
+    table: new Float64Array(tableSize),
+    done: new Uint8Array(patterns),
+  };
+}
+
+/** A larger tree's patterns, as they are met (up to 2^20 of them could exist). */
 interface TreeMemo {
   /** Internal node ids, one bit each in the pattern key. */
   internal: number[];
   /** The features the tree splits on; cached values are in this order. */
   features: number[];
-  /**
-   * Values by direction pattern. An array, not a Map: shallow trees have a handful of dense
-   * keys, where indexing beats hashing on every tree of every explanation; V8 turns a sparse
-   * one (many nodes, few patterns seen) into a dictionary by itself.
-   */
-  cache: (Float64Array | undefined)[];
+  cache: Map<number, Float64Array>;
 }
-
-/** Trees with more internal nodes than this are explained directly, not memoized. */
-const MAX_MEMO_NODES = 20;
 
 /**
  * What does not depend on the row (the forest's expected value, the path scratch space, the
- * per-tree memo tables), built once per forest: explanations are on the serving path.
+ * pattern tables), built once per forest: explanations are on the serving path.
  */
-const infoCache = new WeakMap<Tree[], { expected: number; path: PathArrays; scratch: Float64Array; memos: (TreeMemo | null)[] }>();
+const infoCache = new WeakMap<Tree[], { expected: number; path: PathArrays; scratch: Float64Array; flat: FlatMemo; rest: number[]; memos: (TreeMemo | null)[] }>();
 function forestInfo(trees: Tree[], nFeatures: number) {
   let info = infoCache.get(trees);
   if (!info) {
     const maxDepth = trees.reduce((d, t) => Math.max(d, treeDepth(t)), 0);
-    const memos = trees.map((t): TreeMemo | null => {
+    const internalCount = trees.map((t) => t.feature.reduce((n, f) => (f >= 0 ? n + 1 : n), 0));
+    const small = trees.flatMap((_, k) => (internalCount[k] <= FLAT_MEMO_NODES ? [k] : []));
+    const rest = trees.flatMap((_, k) => (internalCount[k] > FLAT_MEMO_NODES ? [k] : []));
+    const memos = trees.map((t, k): TreeMemo | null => {
+      if (internalCount[k] <= FLAT_MEMO_NODES || internalCount[k] > MAX_MEMO_NODES) return null;
       const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
-      if (internal.length > MAX_MEMO_NODES) return null;
-      return { internal, features: [...new Set(internal.map((n) => t.feature[n]))], cache: [] };
+      return { internal, features: [...new Set(internal.map((n) => t.feature[n]))], cache: new Map() };
     });
     info = {
       expected: trees.reduce((sum, t) => sum + expectedValue(t, 0), 0),
       path: new PathArrays(((maxDepth + 2) * (maxDepth + 3)) / 2),
       scratch: new Float64Array(nFeatures),
+      flat: flatMemo(trees, small),
+      rest,
       memos,
     };
     infoCache.set(trees, info);

@@ -99,11 +99,12 @@ export class FittedLogistic implements FittedModel {
   }
 
   /** coef_k · (z_k − mean_k) summed per source feature; bias = intercept + Σ coef_k · mean_k. */
-  contributions(row: Float64Array): { bias: number; values: Float64Array } {
+  contributions(row: Float64Array, out?: Float64Array): { bias: number; values: Float64Array } {
     if (row.length < this.nFeatures) throw new StateError(`contributions: expected ${this.nFeatures} values`);
     const z = this.encoder.encode(row, 1, this.scratchRow);
     const means = this.data.columnMeans;
-    const values = new Float64Array(this.nFeatures);
+    const values = out ?? new Float64Array(this.nFeatures);
+    values.fill(0, 0, this.nFeatures);
     for (let k = 0; k < z.length; k++) values[this.columnFeature[k]] += this.coef[k] * (z[k] - means[k]);
     const bias = this.contributionBias;
     return { bias, values };

@@ -109,6 +109,8 @@ describe('FittedGbdt', () => {
       expect(values.length).toBe(p);
       const sum = values.reduce((s, v) => s + v, bias);
       expect(Math.abs(sum - margins[i])).toBeLessThan(1e-9);
+      const out = new Float64Array(p).fill(9);
+      expect(Array.from(model.contributions(rows.subarray(i * p, (i + 1) * p), out).values)).toEqual(Array.from(values));
     }
     // The XOR features carry the signal; the noise features little of it.
     let signal = 0;

@@ -58,6 +58,21 @@ describe('treeShap', () => {
     }
   });
 
+  it('reuses what it learnt of a forest: row after row on one forest of small, middling and large trees', () => {
+    const rng = createRng(77);
+    const p = 5;
+    // Depth 2 and 3 trees go to the flat tables, depth 4 to the per-tree memo or direct, depth 6 direct.
+    const trees = [2, 3, 2, 4, 6, 3, 4, 2].map((depth) => randomTree(rng, p, depth));
+    const out = new Float64Array(p);
+    for (let rep = 0; rep < 60; rep++) {
+      const row = randomBinRow(rng, p);
+      const got = treeShap(trees, -0.1, row, p, rep % 2 === 0 ? out : undefined);
+      const want = bruteForce(trees, -0.1, row, p);
+      expect(got.bias).toBeCloseTo(want.bias, 10);
+      for (let f = 0; f < p; f++) expect(got.values[f]).toBeCloseTo(want.values[f], 10);
+    }
+  });
+
   it('gives zero to features no tree uses, and handles a forest of single leaves', () => {
     const rng = createRng(5);
     const trees = Array.from({ length: 3 }, () => randomTree(rng, 2, 3));

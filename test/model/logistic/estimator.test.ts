@@ -55,6 +55,9 @@ describe('fitLogistic', () => {
       const { bias, values } = model.contributions(rows.subarray(i * 3, i * 3 + 3));
       expect(values.length).toBe(3);
       expect(bias + values.reduce((a, b) => a + b, 0)).toBeCloseTo(m[i], 10);
+      const out = new Float64Array(3).fill(9);
+      expect(model.contributions(rows.subarray(i * 3, i * 3 + 3), out)).toEqual({ bias, values: out });
+      expect(Array.from(out)).toEqual(Array.from(values));
     }
     // The bias is the margin of the average encoded training row, so contributions average to zero on training data.
     const all = toRowMajor(X);
