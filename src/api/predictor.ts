@@ -1,7 +1,8 @@
+import { ChurnError } from '../errors.js';
 import type { TopFactor } from '../model/churn-model.js';
 import { encodeRecord } from './encode.js';
 import type { ServedModel } from './model-holder.js';
-import type { PredictionCache } from './prediction-cache.js';
+import type { CachedPrediction, PredictionCache } from './prediction-cache.js';
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 
@@ -14,18 +15,9 @@ export interface Prediction {
   model_version: string;
 }
 
-/**
- * A cache entry: the response body, serialized once, and the label for the metrics. Just two
- * fields: thousands of entries live in the old generation, and every object in them is work
- * for the garbage collector when they are replaced.
- */
-export interface CachedPrediction {
-  json: string;
-  prediction: 0 | 1;
-}
 
 export interface PredictOptions {
-  cache: PredictionCache<CachedPrediction>;
+  cache: PredictionCache;
   riskMedium: number;
   riskHigh: number;
   topFactors: number;
@@ -42,12 +34,10 @@ export function riskLevel(p: number, medium: number, high: number): RiskLevel {
  * The explanation is the expensive part for tree models, which is what the cache saves; the
  * serialized body is kept too, so a hit costs neither the model nor the serializer.
  */
-export function predictOne(served: ServedModel, record: Record<string, unknown>, options: PredictOptions, serialize: (p: Prediction) => string): { entry: CachedPrediction; cached: boolean } {
+export function predictOne(served: ServedModel, record: Record<string, unknown>, options: PredictOptions): { entry: CachedPrediction; cached: boolean } {
   const { model, row, out } = served;
   encodeRecord(served, record, row, 0, 'customer_data');
-  // The row's bytes as text: an exact key, cheaper to build than formatting 19 numbers.
-  const key = Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('latin1');
-  const hit = options.cache.get(key);
+  const hit = options.cache.get(row);
   if (hit !== undefined) return { entry: hit, cached: true };
   model.predictProba(row, 1, out);
   const p = out[0];
@@ -58,7 +48,30 @@ export function predictOne(served: ServedModel, record: Record<string, unknown>,
     top_factors: model.explain(row, Math.min(options.topFactors, model.width)),
     model_version: model.version,
   };
-  const entry: CachedPrediction = { json: serialize(result), prediction: result.prediction };
-  options.cache.set(key, entry);
+  const entry: CachedPrediction = { body: Buffer.from(predictionJson(result)), prediction: result.prediction };
+  options.cache.set(row, entry.body, entry.prediction);
   return { entry, cached: false };
+}
+
+function jsonNumber(x: number): string {
+  if (Number.isFinite(x)) return `${x}`;
+  if (Number.isNaN(x)) throw new ChurnError('NOT_A_NUMBER', 'a prediction held NaN', { kind: 'internal' });
+  return 'null';
+}
+
+/**
+ * The body of a POST /predict answer, written directly. The route's response schema
+ * (predictionSchema) documents this shape, and a test holds this function to the output of the
+ * schema's own serializer; the generic serializer checked each field's type on every call,
+ * which showed in the profile of the serving path. Numbers are written as JSON.stringify
+ * writes them, strings escaped by it.
+ */
+export function predictionJson(p: Prediction): string {
+  let s = `{"prediction":${p.prediction},"probability":${jsonNumber(p.probability)},"risk_level":"${p.risk_level}","top_factors":[`;
+  for (let i = 0; i < p.top_factors.length; i++) {
+    const f = p.top_factors[i];
+    const value = f.value === null ? 'null' : typeof f.value === 'number' ? jsonNumber(f.value) : JSON.stringify(f.value);
+    s += `${i === 0 ? '' : ','}{"feature":${JSON.stringify(f.feature)},"value":${value},"contribution":${jsonNumber(f.contribution)}}`;
+  }
+  return `${s}],"model_version":${JSON.stringify(p.model_version)}}`;
 }
