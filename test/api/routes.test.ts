@@ -194,6 +194,23 @@ describe('model card, metrics and documentation', () => {
     expect(res.body).toContain('process_resident_memory_bytes');
   });
 
+  it('counts each method and status apart, unknown routes under one label', async () => {
+    const count = async (method: string, route: string, status: number): Promise<number> => {
+      const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const line = new RegExp(`^http_requests_total\\{method="${method}",route="${route.replace(/\//g, '\\/')}",status_code="${status}"\\} (\\d+)$`, 'm').exec(text);
+      return line ? Number(line[1]) : 0;
+    };
+    const before = { get404: await count('GET', 'unmatched', 404), post404: await count('POST', 'unmatched', 404), head: await count('HEAD', '/health', 200), get: await count('GET', '/health', 200) };
+    await t.app.inject({ method: 'GET', url: '/nowhere/1' });
+    await t.app.inject({ method: 'GET', url: '/nowhere/2' });
+    await t.app.inject({ method: 'POST', url: '/nowhere/3' });
+    await t.app.inject({ method: 'HEAD', url: '/health' });
+    expect(await count('GET', 'unmatched', 404)).toBe(before.get404 + 2);
+    expect(await count('POST', 'unmatched', 404)).toBe(before.post404 + 1);
+    expect(await count('HEAD', '/health', 200)).toBe(before.head + 1);
+    expect(await count('GET', '/health', 200)).toBe(before.get);
+  });
+
   it('the OpenAPI document lists every route, and Swagger UI is served at /docs', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const routes = routeList(t.app.printRoutes({ commonPrefix: false }));
