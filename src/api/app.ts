@@ -7,7 +7,6 @@ import { formatSchemaErrors } from './http-errors.js';
 import { createLogger, lazyChildLogger } from './logger.js';
 import { AppMetrics } from './metrics.js';
 import { PredictionCache } from './prediction-cache.js';
-import type { CachedPrediction } from './predictor.js';
 import { authPlugin } from './plugins/auth.js';
 import { docsPlugin } from './plugins/docs.js';
 import { errorsPlugin } from './plugins/errors.js';
@@ -25,7 +24,7 @@ import { securityRoutes } from './routes/security.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 function makeContext(deps: AppDeps, app: FastifyInstance): AppContext {
-  const cache = new PredictionCache<CachedPrediction>(deps.config.predictionCacheSize);
+  const cache = new PredictionCache(deps.config.predictionCacheSize);
   deps.models.onSwap(() => cache.clear());
   return {
     ...deps,

@@ -6,7 +6,6 @@ import type { ApiKeyInfo, Store } from '../store/index.js';
 import type { Peers } from './cluster/peers.js';
 import type { AppMetrics } from './metrics.js';
 import type { ModelHolder } from './model-holder.js';
-import type { CachedPrediction } from './predictor.js';
 import type { PredictionCache } from './prediction-cache.js';
 
 /** What buildApp needs; the caller opens and closes all of it (the app never owns a connection). */
@@ -27,7 +26,7 @@ export interface AppDeps {
 /** Shared services the plugins and routes use, built once per app instance. */
 export interface AppContext extends AppDeps {
   metrics: AppMetrics;
-  cache: PredictionCache<CachedPrediction>;
+  cache: PredictionCache;
   startedAt: Date;
   version: string;
   peers: Peers;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, statusOf } from '../../src/api/http-errors.js';
-import { PredictionCache } from '../../src/api/prediction-cache.js';
 import { ChurnError, DataError, ModelFileError, RecordError } from '../../src/errors.js';
 import { StoreError } from '../../src/store/index.js';
 import { errorBody, testApp } from './helpers.js';
@@ -50,62 +49,5 @@ describe('CORS', () => {
     expect(pre.headers['access-control-allow-origin']).toBe('https://a.example');
     expect(pre.headers['access-control-allow-headers']).toContain('authorization');
     expect((await on.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example' } })).headers['access-control-allow-origin']).toBeUndefined();
-  });
-});
-
-describe('PredictionCache', () => {
-  it('evicts the least recently used entry and counts hits, misses and evictions', () => {
-    const c = new PredictionCache<number>(2);
-    c.set('a', 1);
-    c.set('b', 2);
-    expect(c.get('a')).toBe(1);
-    c.set('c', 3);
-    expect(c.get('b')).toBeUndefined();
-    expect(c.get('a')).toBe(1);
-    expect(c.get('c')).toBe(3);
-    expect(c.stats()).toEqual({ size: 2, capacity: 2, hits: 3, misses: 1, evictions: 1, hit_rate: 0.75 });
-    expect(c.clear()).toBe(2);
-    c.set('d', 4);
-    expect(c.get('d')).toBe(4);
-    expect(c.stats()).toMatchObject({ size: 1, evictions: 1 });
-    const off = new PredictionCache<number>(0);
-    off.set('a', 1);
-    expect(off.get('a')).toBeUndefined();
-    expect(off.stats().size).toBe(0);
-  });
-
-  it('answers as a plain least-recently-used map would, over a long random run', () => {
-    // The reference: a Map kept in recency order by delete and re-insert.
-    let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-    for (const capacity of [1, 3, 50]) {
-      const c = new PredictionCache<number>(capacity);
-      const ref = new Map<string, number>();
-      let evictions = 0;
-      for (let i = 0; i < 20_000; i++) {
-        const key = `k${rand(capacity * 3)}`;
-        if (rand(2) === 0) {
-          const want = ref.get(key);
-          if (want !== undefined) {
-            ref.delete(key);
-            ref.set(key, want);
-          }
-          expect(c.get(key)).toBe(want);
-        } else {
-          ref.delete(key);
-          ref.set(key, i);
-          if (ref.size > capacity) {
-            ref.delete(ref.keys().next().value as string);
-            evictions++;
-          }
-          c.set(key, i);
-        }
-        if (i % 5000 === 4999 && capacity === 50) {
-          expect(c.clear()).toBe(ref.size);
-          ref.clear();
-        }
-      }
-      expect(c.stats()).toMatchObject({ size: ref.size, evictions });
-    }
   });
 });
