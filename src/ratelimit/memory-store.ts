@@ -13,8 +13,8 @@ const EVICTION_SCAN = 32;
  * Buckets in this process's memory: the single-replica default and the fallback when Redis
  * is down. At most `maxBuckets` are kept (a flood of client addresses cannot grow memory
  * without bound): a bucket that has refilled completely is the same as no bucket and is
- * dropped first; beyond that the least recently used one goes, which at worst hands that
- * idle client a fresh bucket early.
+ * dropped first; beyond that the least recently used of the oldest buckets goes, which at
+ * worst hands that idle client a fresh bucket early.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #buckets = new Map<string, Entry>();
@@ -35,10 +35,16 @@ export class MemoryRateLimitStore implements RateLimitStore {
     // A full bucket is treated as absent, as Redis does when the key has expired.
     const previous = existing && existing.fullAtMs > now ? existing : undefined;
     const { state, result, fullAtMs } = takeFromBucket(previous, rule, now, cost);
-    // Delete then set moves the key to the end of the Map's order: the Map is an LRU list.
-    this.#buckets.delete(bucketKey);
-    this.#buckets.set(bucketKey, { ...state, fullAtMs });
-    if (this.#buckets.size > this.#maxBuckets) this.#evict(now);
+    if (existing === undefined) {
+      this.#buckets.set(bucketKey, { ...state, fullAtMs });
+      if (this.#buckets.size > this.#maxBuckets) this.#evict(now);
+    } else {
+      // Updated in place: deleting and re-inserting the key on every take (to keep the Map in
+      // recency order) made V8 rebuild the Map's hash table every few requests.
+      existing.tokens = state.tokens;
+      existing.ts = state.ts;
+      existing.fullAtMs = fullAtMs;
+    }
     return result;
   }
 
@@ -60,16 +66,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return { backend: 'memory', degraded: false };
   }
 
+  /**
+   * Makes room for one bucket: full ones among the oldest EVICTION_SCAN go first; failing that,
+   * the least recently used of those (by the time of its last take), an approximation of LRU
+   * that needs no reordering on every take.
+   */
   #evict(now: number): void {
     let scanned = 0;
+    let victim: string | undefined;
+    let victimTs = Infinity;
     for (const [key, entry] of this.#buckets) {
       if (this.#buckets.size <= this.#maxBuckets || scanned++ >= EVICTION_SCAN) break;
       if (entry.fullAtMs <= now) this.#buckets.delete(key);
+      else if (entry.ts < victimTs) {
+        victim = key;
+        victimTs = entry.ts;
+      }
     }
-    while (this.#buckets.size > this.#maxBuckets) {
-      const oldest = this.#buckets.keys().next();
-      if (oldest.done) break;
-      this.#buckets.delete(oldest.value);
-    }
+    if (this.#buckets.size > this.#maxBuckets && victim !== undefined) this.#buckets.delete(victim);
   }
 }
