@@ -15,7 +15,6 @@ export interface Prediction {
   model_version: string;
 }
 
-
 export interface PredictOptions {
   cache: PredictionCache;
   riskMedium: number;

@@ -100,22 +100,27 @@ interface FlatMemo {
   done: Uint8Array;
 }
 
-function flatMemo(trees: Tree[], small: number[]): FlatMemo {
+/** A tree's internal nodes (its pattern bits, in node order) and the features they split on. */
+interface TreeShape {
+  internal: number[];
+  features: number[];
+}
+
+function treeShape(t: Tree): TreeShape {
+  const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
+  return { internal, features: [...new Set(internal.map((n) => t.feature[n]))] };
+}
+
+function flatMemo(trees: Tree[], small: number[], shapes: TreeShape[]): FlatMemo {
   const m = small.length;
   const nodeStart = new Int32Array(m + 1);
   const featStart = new Int32Array(m + 1);
   const tableStart = new Int32Array(m);
   const patternStart = new Int32Array(m);
-  const nodes: number[][] = [];
-  const feats: number[][] = [];
   let tableSize = 0;
   let patterns = 0;
   small.forEach((k, i) => {
-    const t = trees[k];
-    const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
-    const features = [...new Set(internal.map((n) => t.feature[n]))];
-    nodes.push(internal);
-    feats.push(features);
+    const { internal, features } = shapes[k];
     nodeStart[i + 1] = nodeStart[i] + internal.length;
     featStart[i + 1] = featStart[i] + features.length;
     tableStart[i] = tableSize;
@@ -127,7 +132,7 @@ function flatMemo(trees: Tree[], small: number[]): FlatMemo {
   const nodeThreshold = new Float64Array(nodeStart[m]);
   const nodeMissingRight = new Uint8Array(nodeStart[m]);
   small.forEach((k, i) => {
-    nodes[i].forEach((node, j) => {
+    shapes[k].internal.forEach((node, j) => {
       nodeFeature[nodeStart[i] + j] = trees[k].feature[node];
       nodeThreshold[nodeStart[i] + j] = trees[k].threshold[node];
       nodeMissingRight[nodeStart[i] + j] = trees[k].missingRight[node];
@@ -140,7 +145,7 @@ function flatMemo(trees: Tree[], small: number[]): FlatMemo {
     nodeThreshold,
     nodeMissingRight,
     featStart,
-    features: Int32Array.from(feats.flat()),
+    features: Int32Array.from(small.flatMap((k) => shapes[k].features)),
     tableStart,
     patternStart,
     table: new Float64Array(tableSize),
@@ -148,12 +153,8 @@ function flatMemo(trees: Tree[], small: number[]): FlatMemo {
   };
 }
 
-/** A larger tree's patterns, as they are met (up to 2^20 of them could exist). */
-interface TreeMemo {
-  /** Internal node ids, one bit each in the pattern key. */
-  internal: number[];
-  /** The features the tree splits on; cached values are in this order. */
-  features: number[];
+/** A larger tree's patterns, as they are met (up to 2^20 of them could exist); values in `features` order. */
+interface TreeMemo extends TreeShape {
   cache: Map<number, Float64Array>;
 }
 
@@ -166,19 +167,15 @@ function forestInfo(trees: Tree[], nFeatures: number) {
   let info = infoCache.get(trees);
   if (!info) {
     const maxDepth = trees.reduce((d, t) => Math.max(d, treeDepth(t)), 0);
-    const internalCount = trees.map((t) => t.feature.reduce((n, f) => (f >= 0 ? n + 1 : n), 0));
-    const small = trees.flatMap((_, k) => (internalCount[k] <= FLAT_MEMO_NODES ? [k] : []));
-    const rest = trees.flatMap((_, k) => (internalCount[k] > FLAT_MEMO_NODES ? [k] : []));
-    const memos = trees.map((t, k): TreeMemo | null => {
-      if (internalCount[k] <= FLAT_MEMO_NODES || internalCount[k] > MAX_MEMO_NODES) return null;
-      const internal = t.feature.flatMap((f, node) => (f >= 0 ? [node] : []));
-      return { internal, features: [...new Set(internal.map((n) => t.feature[n]))], cache: new Map() };
-    });
+    const shapes = trees.map(treeShape);
+    const small = trees.flatMap((_, k) => (shapes[k].internal.length <= FLAT_MEMO_NODES ? [k] : []));
+    const rest = trees.flatMap((_, k) => (shapes[k].internal.length > FLAT_MEMO_NODES ? [k] : []));
+    const memos = shapes.map((shape): TreeMemo | null => (shape.internal.length > FLAT_MEMO_NODES && shape.internal.length <= MAX_MEMO_NODES ? { ...shape, cache: new Map() } : null));
     info = {
       expected: trees.reduce((sum, t) => sum + expectedValue(t, 0), 0),
       path: new PathArrays(((maxDepth + 2) * (maxDepth + 3)) / 2),
       scratch: new Float64Array(nFeatures),
-      flat: flatMemo(trees, small),
+      flat: flatMemo(trees, small, shapes),
       rest,
       memos,
     };
